@@ -23,7 +23,9 @@ def run_python(code, **env):
     )
 
 
-PRODUCTION_IMPORT = "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='config.settings.production'; django.setup()"
+PRODUCTION_IMPORT = (
+    "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='config.settings.production'; django.setup()"
+)
 
 
 @pytest.mark.parametrize(

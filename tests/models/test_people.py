@@ -57,7 +57,12 @@ def test_one_active_identifier_of_each_kind_per_person():
 
 @pytest.mark.parametrize(
     ("kind", "first_digit"),
-    [(IdentifierKind.NIA, "1"), (IdentifierKind.NIA, "2"), (IdentifierKind.NIR, "7"), (IdentifierKind.CAF_WAITING, "8")],
+    [
+        (IdentifierKind.NIA, "1"),
+        (IdentifierKind.NIA, "2"),
+        (IdentifierKind.NIR, "7"),
+        (IdentifierKind.CAF_WAITING, "8"),
+    ],
 )
 def test_kind_must_agree_with_first_digit(kind, first_digit):
     person = PersonFactory()

@@ -46,7 +46,9 @@ def test_finds_by_beneficiary_number(person_with_numbers):
     assert list(Person.objects.find(person.beneficiary_number)) == [person]
 
 
-@pytest.mark.parametrize("query", ["hadd", "HADDAD", "martin", "eleo", "ÉLÉONORE", "amina", "Amina Haddad", "haddad amina"])
+@pytest.mark.parametrize(
+    "query", ["hadd", "HADDAD", "martin", "eleo", "ÉLÉONORE", "amina", "Amina Haddad", "haddad amina"]
+)
 def test_finds_by_name_ignoring_accents_case_and_order(person_with_numbers, query):
     person, _old = person_with_numbers
     assert list(Person.objects.find(query)) == [person]
