@@ -1,9 +1,11 @@
+from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
 from cafcases import identifiers
-from cafcases.models import Identifier, Person
+from cafcases.models import Identifier, Organisation, Person
 
 from .base import BigTableAdmin, user_is_national
 
@@ -33,10 +35,45 @@ class IdentifierInline(admin.TabularInline):
         return False
 
 
+class AddIdentifierForm(forms.ModelForm):
+    # Wider than the stored 15 characters: a number is typed or pasted as printed, "8 90 06 99 352 001 23".
+    value = forms.CharField(label=_("numéro"), max_length=40)
+
+    class Meta:
+        model = Identifier
+        fields = ["kind", "value", "issuing_organisation", "issued_on", "certified_on"]
+
+    def clean_value(self):
+        return identifiers.parse_number(self.cleaned_data["value"]).value
+
+    def clean(self):
+        cleaned_data = super().clean()
+        # The inline formset leaves the person out of model validation, so the "one active number per kind"
+        # constraint would only be met by the database (an IntegrityError, a 500): check it here.
+        kind = cleaned_data.get("kind")
+        if (
+            kind
+            and self.instance.person_id
+            and Identifier.objects.active().filter(person_id=self.instance.person_id, kind=kind).exists()
+        ):
+            self.add_error("kind", _("Cette personne a déjà un numéro actif de ce type."))
+        return cleaned_data
+
+
+class AddIdentifierFormSet(BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        kinds = [form.cleaned_data.get("kind") for form in self.forms if form.has_changed() and form.cleaned_data]
+        if len(kinds) != len(set(kinds)):
+            raise ValidationError(_("Un seul nouveau numéro par type à la fois : chaque type n'a qu'un numéro actif."))
+
+
 class AddIdentifierInline(admin.TabularInline):
     """A blank row to record a number the person holds; it is validated by the number rules."""
 
     model = Identifier
+    form = AddIdentifierForm
+    formset = AddIdentifierFormSet
     fk_name = "person"
     extra = 0
     fields = ["kind", "value", "issuing_organisation", "issued_on", "certified_on"]
@@ -101,10 +138,38 @@ class PersonAdmin(BigTableAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).for_user(request.user)
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # A caisse's staff keep people within their reach: their own CAF, or (CPAM) the CAFs of their department.
+        if db_field.name == "caf" and not user_is_national(request.user):
+            organisation = request.user.organisation
+            cafs = Organisation.objects.cafs()
+            kwargs["queryset"] = (
+                cafs.filter(pk=organisation.pk)
+                if organisation.is_caf
+                else cafs.filter(department=organisation.department)
+            )
+            kwargs["required"] = True
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_autocomplete_fields(self, request):
+        fields = super().get_autocomplete_fields(request)
+        # The CAF list of a caisse's staff is one or two entries: a plain select honours the limit above.
+        return fields if user_is_national(request.user) else [name for name in fields if name != "caf"]
+
     def get_search_results(self, request, queryset, search_term):
         if not search_term.strip():
             return queryset, False
         return queryset.find(search_term), False
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Identifier:
+            return super().save_formset(request, form, formset, change)
+        # A number recorded by hand keeps who recorded it (the field is empty only for mass or system processing).
+        for identifier in formset.save(commit=False):
+            if identifier.pk is None and identifier.recorded_by_id is None:
+                identifier.recorded_by = request.user
+            identifier.save()
+        formset.save_m2m()
 
 
 @admin.register(Identifier)
