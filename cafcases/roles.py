@@ -19,7 +19,15 @@ AGENT_PERMISSIONS = {
     "user": ("view",),
     "person": ("view", "add", "change"),
     "identifier": ("view",),
+    "case": ("view", "add", "change"),
+    "caseevent": ("view",),
+    "casedocument": ("view", "add", "change"),
+    "certificationrequest": ("view", "add", "change"),
+    "chase": ("view", "add"),
+    "contactattempt": ("view", "add"),
+    "casenote": ("view", "add"),
 }
+# Supervisors' extra powers (reassign, change the CPAM, reopen) are checked on the role, not model permissions.
 SUPERVISOR_PERMISSIONS = {
     **AGENT_PERMISSIONS,
 }
@@ -29,6 +37,13 @@ NATIONAL_ADMIN_PERMISSIONS = {
     "user": ("view", "add", "change"),
     "person": ("view", "add", "change"),
     "identifier": ("view", "add", "change"),
+    "case": ("view", "add", "change"),
+    "caseevent": ("view",),
+    "casedocument": ("view", "add", "change"),
+    "certificationrequest": ("view", "add", "change"),
+    "chase": ("view", "add"),
+    "contactattempt": ("view", "add"),
+    "casenote": ("view", "add"),
 }
 
 ROLE_PERMISSIONS = {

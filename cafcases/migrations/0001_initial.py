@@ -11,189 +11,592 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
+        ("auth", "0012_alter_user_first_name_max_length"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Country',
+            name="Country",
             fields=[
-                ('code', models.CharField(help_text='Code officiel géographique, 99xxx.', max_length=5, primary_key=True, serialize=False, verbose_name='code INSEE')),
-                ('iso2', models.CharField(blank=True, db_index=True, max_length=2, verbose_name='code ISO alpha-2')),
-                ('iso3', models.CharField(blank=True, max_length=3, verbose_name='code ISO alpha-3')),
-                ('iso_numeric', models.CharField(blank=True, max_length=3, verbose_name='code ISO numérique')),
-                ('name', models.CharField(max_length=100, verbose_name='nom')),
-                ('official_name', models.CharField(blank=True, max_length=200, verbose_name='nom officiel')),
-                ('is_state', models.BooleanField(default=True, help_text='Décoché pour un territoire doté de son propre code INSEE.', verbose_name='État')),
-                ('is_eu_eea_or_switzerland', models.BooleanField(default=False, help_text='Les actes de ces pays ne demandent pas de traduction assermentée.', verbose_name='UE, EEE ou Suisse')),
-                ('certification_delay_days', models.PositiveSmallIntegerField(default=120, help_text="Délai cible entre l'envoi du dossier et la réponse de l'état civil du pays.", validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(730)], verbose_name='délai de référence de certification (jours)')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='territories', to='cafcases.country', verbose_name='pays de rattachement')),
+                (
+                    "code",
+                    models.CharField(
+                        help_text="Code officiel géographique, 99xxx.",
+                        max_length=5,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="code INSEE",
+                    ),
+                ),
+                ("iso2", models.CharField(blank=True, db_index=True, max_length=2, verbose_name="code ISO alpha-2")),
+                ("iso3", models.CharField(blank=True, max_length=3, verbose_name="code ISO alpha-3")),
+                ("iso_numeric", models.CharField(blank=True, max_length=3, verbose_name="code ISO numérique")),
+                ("name", models.CharField(max_length=100, verbose_name="nom")),
+                ("official_name", models.CharField(blank=True, max_length=200, verbose_name="nom officiel")),
+                (
+                    "is_state",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Décoché pour un territoire doté de son propre code INSEE.",
+                        verbose_name="État",
+                    ),
+                ),
+                (
+                    "is_eu_eea_or_switzerland",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Les actes de ces pays ne demandent pas de traduction assermentée.",
+                        verbose_name="UE, EEE ou Suisse",
+                    ),
+                ),
+                (
+                    "certification_delay_days",
+                    models.PositiveSmallIntegerField(
+                        default=120,
+                        help_text="Délai cible entre l'envoi du dossier et la réponse de l'état civil du pays.",
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(730),
+                        ],
+                        verbose_name="délai de référence de certification (jours)",
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="territories",
+                        to="cafcases.country",
+                        verbose_name="pays de rattachement",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'pays',
-                'verbose_name_plural': 'pays',
-                'ordering': ['name'],
+                "verbose_name": "pays",
+                "verbose_name_plural": "pays",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Organisation',
+            name="Organisation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('CAF', "Caisse d'allocations familiales"), ('CPAM', "Caisse primaire d'assurance maladie")], max_length=4, verbose_name='type')),
-                ('code', models.CharField(help_text='Par exemple « CAF-59 » ou « CPAM-33 ».', max_length=20, unique=True, validators=[django.core.validators.RegexValidator('^(CAF|CPAM)-[0-9A-Z]{2,3}$', "Le code s'écrit comme « CAF-59 ».")], verbose_name='code')),
-                ('name', models.CharField(max_length=200, verbose_name='nom')),
-                ('department', models.CharField(max_length=3, validators=[django.core.validators.RegexValidator('^(0[1-9]|1[0-9]|2[AB1-9]|[3-8][0-9]|9[0-5]|97[1-6])$', 'Saisissez un code de département valide (01 à 95, 2A, 2B ou 971 à 976).')], verbose_name='département')),
-                ('address', models.TextField(blank=True, verbose_name='adresse postale')),
-                ('phone', models.CharField(blank=True, max_length=30, verbose_name='téléphone')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='adresse électronique')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("CAF", "Caisse d'allocations familiales"),
+                            ("CPAM", "Caisse primaire d'assurance maladie"),
+                        ],
+                        max_length=4,
+                        verbose_name="type",
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(
+                        help_text="Par exemple « CAF-59 » ou « CPAM-33 ».",
+                        max_length=20,
+                        unique=True,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^(CAF|CPAM)-[0-9A-Z]{2,3}$", "Le code s'écrit comme « CAF-59 »."
+                            )
+                        ],
+                        verbose_name="code",
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="nom")),
+                (
+                    "department",
+                    models.CharField(
+                        max_length=3,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^(0[1-9]|1[0-9]|2[AB1-9]|[3-8][0-9]|9[0-5]|97[1-6])$",
+                                "Saisissez un code de département valide (01 à 95, 2A, 2B ou 971 à 976).",
+                            )
+                        ],
+                        verbose_name="département",
+                    ),
+                ),
+                ("address", models.TextField(blank=True, verbose_name="adresse postale")),
+                ("phone", models.CharField(blank=True, max_length=30, verbose_name="téléphone")),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="adresse électronique")),
             ],
             options={
-                'verbose_name': 'caisse',
-                'verbose_name_plural': 'caisses',
-                'ordering': ['code'],
-                'constraints': [models.UniqueConstraint(fields=('kind', 'department'), name='organisation_one_per_kind_and_department', violation_error_message='Ce département a déjà une caisse de ce type.'), models.CheckConstraint(condition=models.Q(models.Q(('code__startswith', 'CAF-'), ('kind', 'CAF')), models.Q(('code__startswith', 'CPAM-'), ('kind', 'CPAM')), _connector='OR'), name='organisation_code_matches_kind', violation_error_message='Le code de la caisse doit commencer par son type (CAF- ou CPAM-).')],
+                "verbose_name": "caisse",
+                "verbose_name_plural": "caisses",
+                "ordering": ["code"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("kind", "department"),
+                        name="organisation_one_per_kind_and_department",
+                        violation_error_message="Ce département a déjà une caisse de ce type.",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("code__startswith", "CAF-"), ("kind", "CAF")),
+                            models.Q(("code__startswith", "CPAM-"), ("kind", "CPAM")),
+                            _connector="OR",
+                        ),
+                        name="organisation_code_matches_kind",
+                        violation_error_message="Le code de la caisse doit commencer par son type (CAF- ou CPAM-).",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='User',
+            name="User",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('password', models.CharField(max_length=128, verbose_name='password')),
-                ('last_login', models.DateTimeField(blank=True, null=True, verbose_name='last login')),
-                ('is_superuser', models.BooleanField(default=False, help_text='Designates that this user has all permissions without explicitly assigning them.', verbose_name='superuser status')),
-                ('username', models.CharField(error_messages={'unique': 'A user with that username already exists.'}, help_text='Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.', max_length=150, unique=True, validators=[django.contrib.auth.validators.UnicodeUsernameValidator()], verbose_name='username')),
-                ('first_name', models.CharField(blank=True, max_length=150, verbose_name='first name')),
-                ('last_name', models.CharField(blank=True, max_length=150, verbose_name='last name')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='email address')),
-                ('is_staff', models.BooleanField(default=False, help_text='Designates whether the user can log into this admin site.', verbose_name='staff status')),
-                ('is_active', models.BooleanField(default=True, help_text='Designates whether this user should be treated as active. Unselect this instead of deleting accounts.', verbose_name='active')),
-                ('date_joined', models.DateTimeField(default=django.utils.timezone.now, verbose_name='date joined')),
-                ('role', models.CharField(choices=[('agent', 'Agent'), ('supervisor', 'Superviseur'), ('national_admin', 'Administrateur national')], default='agent', max_length=20, verbose_name='rôle')),
-                ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
-                ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),
-                ('organisation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='members', to='cafcases.organisation', verbose_name='caisse')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("password", models.CharField(max_length=128, verbose_name="password")),
+                ("last_login", models.DateTimeField(blank=True, null=True, verbose_name="last login")),
+                (
+                    "is_superuser",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates that this user has all permissions without explicitly assigning them.",
+                        verbose_name="superuser status",
+                    ),
+                ),
+                (
+                    "username",
+                    models.CharField(
+                        error_messages={"unique": "A user with that username already exists."},
+                        help_text="Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.",
+                        max_length=150,
+                        unique=True,
+                        validators=[django.contrib.auth.validators.UnicodeUsernameValidator()],
+                        verbose_name="username",
+                    ),
+                ),
+                ("first_name", models.CharField(blank=True, max_length=150, verbose_name="first name")),
+                ("last_name", models.CharField(blank=True, max_length=150, verbose_name="last name")),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="email address")),
+                (
+                    "is_staff",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates whether the user can log into this admin site.",
+                        verbose_name="staff status",
+                    ),
+                ),
+                (
+                    "is_active",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Designates whether this user should be treated as active. Unselect this instead of deleting accounts.",
+                        verbose_name="active",
+                    ),
+                ),
+                ("date_joined", models.DateTimeField(default=django.utils.timezone.now, verbose_name="date joined")),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("agent", "Agent"),
+                            ("supervisor", "Superviseur"),
+                            ("national_admin", "Administrateur national"),
+                        ],
+                        default="agent",
+                        max_length=20,
+                        verbose_name="rôle",
+                    ),
+                ),
+                (
+                    "groups",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="The groups this user belongs to. A user will get all permissions granted to each of their groups.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.group",
+                        verbose_name="groups",
+                    ),
+                ),
+                (
+                    "user_permissions",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Specific permissions for this user.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.permission",
+                        verbose_name="user permissions",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="members",
+                        to="cafcases.organisation",
+                        verbose_name="caisse",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'utilisateur',
-                'verbose_name_plural': 'utilisateurs',
-                'abstract': False,
+                "verbose_name": "utilisateur",
+                "verbose_name_plural": "utilisateurs",
+                "abstract": False,
             },
             managers=[
-                ('objects', django.contrib.auth.models.UserManager()),
+                ("objects", django.contrib.auth.models.UserManager()),
             ],
         ),
         migrations.CreateModel(
-            name='Person',
+            name="Person",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('birth_name', models.CharField(max_length=150, verbose_name='nom de naissance')),
-                ('usage_name', models.CharField(blank=True, max_length=150, verbose_name="nom d'usage")),
-                ('first_names', models.CharField(max_length=200, verbose_name='prénoms')),
-                ('sex', models.CharField(choices=[('M', 'Homme'), ('F', 'Femme')], max_length=1, verbose_name='sexe')),
-                ('birth_year', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1890), django.core.validators.MaxValueValidator(2100)], verbose_name='année de naissance')),
-                ('birth_month', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(12)], verbose_name='mois de naissance')),
-                ('birth_day', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(31)], verbose_name='jour de naissance')),
-                ('birth_place', models.CharField(blank=True, max_length=150, verbose_name='lieu de naissance')),
-                ('birth_commune_code', models.CharField(blank=True, help_text='Code INSEE de la commune, pour une personne née en France.', max_length=5, validators=[django.core.validators.RegexValidator('^([0-9]{2}|2[AB])[0-9]{3}$', 'Code commune INSEE sur 5 caractères.')], verbose_name='code commune de naissance')),
-                ('phone', phonenumber_field.modelfields.PhoneNumberField(blank=True, max_length=128, region=None, verbose_name='téléphone')),
-                ('phone_alt', phonenumber_field.modelfields.PhoneNumberField(blank=True, max_length=128, region=None, verbose_name='autre téléphone')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='adresse électronique')),
-                ('address', models.CharField(blank=True, max_length=250, verbose_name='adresse')),
-                ('postcode', models.CharField(blank=True, max_length=10, verbose_name='code postal')),
-                ('city', models.CharField(blank=True, max_length=150, verbose_name='commune')),
-                ('beneficiary_number', models.CharField(blank=True, db_index=True, max_length=7, validators=[django.core.validators.RegexValidator('^[0-9]{7}$', 'Le numéro allocataire comporte 7 chiffres.')], verbose_name='numéro allocataire')),
-                ('preferred_language', models.CharField(choices=[('fr', 'Français'), ('en', 'Anglais')], default='fr', max_length=2, verbose_name='langue de préférence')),
-                ('protection_status', models.CharField(choices=[('none', 'Aucune'), ('refugee', 'Réfugié ou protégé (OFPRA)'), ('asylum_seeker', "Demandeur d'asile")], default='none', max_length=20, verbose_name='protection internationale')),
-                ('birth_name_key', models.CharField(db_index=True, editable=False, max_length=150)),
-                ('first_names_key', models.CharField(editable=False, max_length=200)),
-                ('search_text', models.TextField(editable=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='créé le')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='modifié le')),
-                ('birth_country', models.ForeignKey(blank=True, help_text='Vide pour une personne née en France.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='cafcases.country', verbose_name='pays de naissance')),
-                ('caf', models.ForeignKey(blank=True, limit_choices_to={'kind': 'CAF'}, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='beneficiaries', to='cafcases.organisation', verbose_name='CAF du dossier allocataire')),
-                ('nationality', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='cafcases.country', verbose_name='nationalité')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("birth_name", models.CharField(max_length=150, verbose_name="nom de naissance")),
+                ("usage_name", models.CharField(blank=True, max_length=150, verbose_name="nom d'usage")),
+                ("first_names", models.CharField(max_length=200, verbose_name="prénoms")),
+                ("sex", models.CharField(choices=[("M", "Homme"), ("F", "Femme")], max_length=1, verbose_name="sexe")),
+                (
+                    "birth_year",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1890),
+                            django.core.validators.MaxValueValidator(2100),
+                        ],
+                        verbose_name="année de naissance",
+                    ),
+                ),
+                (
+                    "birth_month",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(12),
+                        ],
+                        verbose_name="mois de naissance",
+                    ),
+                ),
+                (
+                    "birth_day",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(31),
+                        ],
+                        verbose_name="jour de naissance",
+                    ),
+                ),
+                ("birth_place", models.CharField(blank=True, max_length=150, verbose_name="lieu de naissance")),
+                (
+                    "birth_commune_code",
+                    models.CharField(
+                        blank=True,
+                        help_text="Code INSEE de la commune, pour une personne née en France.",
+                        max_length=5,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^([0-9]{2}|2[AB])[0-9]{3}$", "Code commune INSEE sur 5 caractères."
+                            )
+                        ],
+                        verbose_name="code commune de naissance",
+                    ),
+                ),
+                (
+                    "phone",
+                    phonenumber_field.modelfields.PhoneNumberField(
+                        blank=True, max_length=128, region=None, verbose_name="téléphone"
+                    ),
+                ),
+                (
+                    "phone_alt",
+                    phonenumber_field.modelfields.PhoneNumberField(
+                        blank=True, max_length=128, region=None, verbose_name="autre téléphone"
+                    ),
+                ),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="adresse électronique")),
+                ("address", models.CharField(blank=True, max_length=250, verbose_name="adresse")),
+                ("postcode", models.CharField(blank=True, max_length=10, verbose_name="code postal")),
+                ("city", models.CharField(blank=True, max_length=150, verbose_name="commune")),
+                (
+                    "beneficiary_number",
+                    models.CharField(
+                        blank=True,
+                        db_index=True,
+                        max_length=7,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[0-9]{7}$", "Le numéro allocataire comporte 7 chiffres."
+                            )
+                        ],
+                        verbose_name="numéro allocataire",
+                    ),
+                ),
+                (
+                    "preferred_language",
+                    models.CharField(
+                        choices=[("fr", "Français"), ("en", "Anglais")],
+                        default="fr",
+                        max_length=2,
+                        verbose_name="langue de préférence",
+                    ),
+                ),
+                (
+                    "protection_status",
+                    models.CharField(
+                        choices=[
+                            ("none", "Aucune"),
+                            ("refugee", "Réfugié ou protégé (OFPRA)"),
+                            ("asylum_seeker", "Demandeur d'asile"),
+                        ],
+                        default="none",
+                        max_length=20,
+                        verbose_name="protection internationale",
+                    ),
+                ),
+                ("birth_name_key", models.CharField(db_index=True, editable=False, max_length=150)),
+                ("first_names_key", models.CharField(editable=False, max_length=200)),
+                ("search_text", models.TextField(editable=False)),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="créé le")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="modifié le")),
+                (
+                    "birth_country",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Vide pour une personne née en France.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="cafcases.country",
+                        verbose_name="pays de naissance",
+                    ),
+                ),
+                (
+                    "caf",
+                    models.ForeignKey(
+                        blank=True,
+                        limit_choices_to={"kind": "CAF"},
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="beneficiaries",
+                        to="cafcases.organisation",
+                        verbose_name="CAF du dossier allocataire",
+                    ),
+                ),
+                (
+                    "nationality",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="cafcases.country",
+                        verbose_name="nationalité",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'personne',
-                'verbose_name_plural': 'personnes',
-                'ordering': ['birth_name_key', 'first_names_key', 'id'],
+                "verbose_name": "personne",
+                "verbose_name_plural": "personnes",
+                "ordering": ["birth_name_key", "first_names_key", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Identifier',
+            name="Identifier",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('NIA', 'NIA (numéro provisoire)'), ('CAF_WAITING', "Numéro d'attente CAF"), ('NIR', 'NIR (numéro définitif)')], max_length=11, verbose_name='type')),
-                ('value', models.CharField(max_length=15, verbose_name='numéro')),
-                ('issued_on', models.DateField(blank=True, null=True, verbose_name='attribué le')),
-                ('certified_on', models.DateField(blank=True, null=True, verbose_name='certifié le')),
-                ('status', models.CharField(choices=[('active', 'Actif'), ('superseded', 'Remplacé'), ('revoked', 'Révoqué')], default='active', max_length=10, verbose_name='statut')),
-                ('superseded_at', models.DateTimeField(blank=True, null=True, verbose_name='remplacé le')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='enregistré le')),
-                ('recorded_by', models.ForeignKey(blank=True, help_text='Vide pour un traitement de masse ou du système.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='enregistré par')),
-                ('issuing_organisation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='issued_identifiers', to='cafcases.organisation', verbose_name='caisse émettrice')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='identifiers', to='cafcases.person', verbose_name='personne')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("NIA", "NIA (numéro provisoire)"),
+                            ("CAF_WAITING", "Numéro d'attente CAF"),
+                            ("NIR", "NIR (numéro définitif)"),
+                        ],
+                        max_length=11,
+                        verbose_name="type",
+                    ),
+                ),
+                ("value", models.CharField(max_length=15, verbose_name="numéro")),
+                ("issued_on", models.DateField(blank=True, null=True, verbose_name="attribué le")),
+                ("certified_on", models.DateField(blank=True, null=True, verbose_name="certifié le")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("active", "Actif"), ("superseded", "Remplacé"), ("revoked", "Révoqué")],
+                        default="active",
+                        max_length=10,
+                        verbose_name="statut",
+                    ),
+                ),
+                ("superseded_at", models.DateTimeField(blank=True, null=True, verbose_name="remplacé le")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="enregistré le")),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Vide pour un traitement de masse ou du système.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="enregistré par",
+                    ),
+                ),
+                (
+                    "issuing_organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="issued_identifiers",
+                        to="cafcases.organisation",
+                        verbose_name="caisse émettrice",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="identifiers",
+                        to="cafcases.person",
+                        verbose_name="personne",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'numéro',
-                'verbose_name_plural': 'numéros',
-                'ordering': ['person_id', 'created_at', 'id'],
+                "verbose_name": "numéro",
+                "verbose_name_plural": "numéros",
+                "ordering": ["person_id", "created_at", "id"],
             },
         ),
         migrations.AddConstraint(
-            model_name='country',
-            constraint=models.CheckConstraint(condition=models.Q(('code__startswith', '99')), name='country_code_is_insee_abroad_code', violation_error_message='Un code pays INSEE commence par 99.'),
+            model_name="country",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("code__startswith", "99")),
+                name="country_code_is_insee_abroad_code",
+                violation_error_message="Un code pays INSEE commence par 99.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='country',
-            constraint=models.CheckConstraint(condition=models.Q(('certification_delay_days__gte', 1), ('certification_delay_days__lte', 730)), name='country_certification_delay_range', violation_error_message='Le délai de certification doit être compris entre 1 et 730 jours.'),
+            model_name="country",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("certification_delay_days__gte", 1), ("certification_delay_days__lte", 730)),
+                name="country_certification_delay_range",
+                violation_error_message="Le délai de certification doit être compris entre 1 et 730 jours.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='user',
-            constraint=models.CheckConstraint(condition=models.Q(('role', 'national_admin'), ('organisation__isnull', False), _connector='OR'), name='user_caisse_staff_have_organisation', violation_error_message='Un agent ou un superviseur doit être rattaché à une caisse.'),
+            model_name="user",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("role", "national_admin"), ("organisation__isnull", False), _connector="OR"),
+                name="user_caisse_staff_have_organisation",
+                violation_error_message="Un agent ou un superviseur doit être rattaché à une caisse.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='person',
-            constraint=models.UniqueConstraint(condition=models.Q(('beneficiary_number', ''), _negated=True), fields=('caf', 'beneficiary_number'), name='person_unique_beneficiary_number_per_caf', violation_error_message='Ce numéro allocataire est déjà attribué dans cette CAF.'),
+            model_name="person",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("beneficiary_number", ""), _negated=True),
+                fields=("caf", "beneficiary_number"),
+                name="person_unique_beneficiary_number_per_caf",
+                violation_error_message="Ce numéro allocataire est déjà attribué dans cette CAF.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='person',
-            constraint=models.CheckConstraint(condition=models.Q(('beneficiary_number', ''), ('caf__isnull', False), _connector='OR'), name='person_beneficiary_number_needs_caf', violation_error_message="Un numéro allocataire n'a de sens qu'avec la CAF qui l'a attribué."),
+            model_name="person",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("beneficiary_number", ""), ("caf__isnull", False), _connector="OR"),
+                name="person_beneficiary_number_needs_caf",
+                violation_error_message="Un numéro allocataire n'a de sens qu'avec la CAF qui l'a attribué.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='person',
-            constraint=models.CheckConstraint(condition=models.Q(('birth_month__isnull', True), models.Q(('birth_month__gte', 1), ('birth_month__lte', 12)), _connector='OR'), name='person_birth_month_range', violation_error_message='Le mois de naissance doit être compris entre 1 et 12.'),
+            model_name="person",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("birth_month__isnull", True),
+                    models.Q(("birth_month__gte", 1), ("birth_month__lte", 12)),
+                    _connector="OR",
+                ),
+                name="person_birth_month_range",
+                violation_error_message="Le mois de naissance doit être compris entre 1 et 12.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='person',
-            constraint=models.CheckConstraint(condition=models.Q(('birth_day__isnull', True), models.Q(('birth_day__gte', 1), ('birth_day__lte', 31), ('birth_month__isnull', False)), _connector='OR'), name='person_birth_day_needs_month', violation_error_message='Un jour de naissance demande un mois de naissance (entre 1 et 31).'),
+            model_name="person",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("birth_day__isnull", True),
+                    models.Q(("birth_day__gte", 1), ("birth_day__lte", 31), ("birth_month__isnull", False)),
+                    _connector="OR",
+                ),
+                name="person_birth_day_needs_month",
+                violation_error_message="Un jour de naissance demande un mois de naissance (entre 1 et 31).",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='person',
-            constraint=models.CheckConstraint(condition=models.Q(('sex__in', ['M', 'F'])), name='person_sex_values', violation_error_message='Le sexe doit être M ou F.'),
+            model_name="person",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("sex__in", ["M", "F"])),
+                name="person_sex_values",
+                violation_error_message="Le sexe doit être M ou F.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='identifier',
-            constraint=models.UniqueConstraint(fields=('value',), name='identifier_value_unique', violation_error_message='Ce numéro appartient déjà à une personne.'),
+            model_name="identifier",
+            constraint=models.UniqueConstraint(
+                fields=("value",),
+                name="identifier_value_unique",
+                violation_error_message="Ce numéro appartient déjà à une personne.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='identifier',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'active')), fields=('person', 'kind'), name='identifier_one_active_per_kind', violation_error_message='Cette personne a déjà un numéro actif de ce type.'),
+            model_name="identifier",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status", "active")),
+                fields=("person", "kind"),
+                name="identifier_one_active_per_kind",
+                violation_error_message="Cette personne a déjà un numéro actif de ce type.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='identifier',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind', 'NIA'), ('value__startswith', '7')), models.Q(('kind', 'NIA'), ('value__startswith', '8')), models.Q(('kind__in', ['CAF_WAITING', 'NIR']), ('value__startswith', '1')), models.Q(('kind__in', ['CAF_WAITING', 'NIR']), ('value__startswith', '2')), _connector='OR'), name='identifier_kind_matches_first_digit', violation_error_message="Un NIA commence par 7 ou 8 ; un numéro d'attente CAF ou un NIR commence par 1 ou 2."),
+            model_name="identifier",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("kind", "NIA"), ("value__startswith", "7")),
+                    models.Q(("kind", "NIA"), ("value__startswith", "8")),
+                    models.Q(("kind__in", ["CAF_WAITING", "NIR"]), ("value__startswith", "1")),
+                    models.Q(("kind__in", ["CAF_WAITING", "NIR"]), ("value__startswith", "2")),
+                    _connector="OR",
+                ),
+                name="identifier_kind_matches_first_digit",
+                violation_error_message="Un NIA commence par 7 ou 8 ; un numéro d'attente CAF ou un NIR commence par 1 ou 2.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='identifier',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'superseded'), _negated=True), ('superseded_at__isnull', False), _connector='OR'), name='identifier_superseded_has_date', violation_error_message='Un numéro remplacé doit porter sa date de remplacement.'),
+            model_name="identifier",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "superseded"), _negated=True), ("superseded_at__isnull", False), _connector="OR"
+                ),
+                name="identifier_superseded_has_date",
+                violation_error_message="Un numéro remplacé doit porter sa date de remplacement.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='identifier',
-            constraint=models.CheckConstraint(condition=models.Q(('certified_on__isnull', True), ('kind', 'NIR'), _connector='OR'), name='identifier_only_nir_is_certified', violation_error_message='Seul un NIR porte une date de certification.'),
+            model_name="identifier",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("certified_on__isnull", True), ("kind", "NIR"), _connector="OR"),
+                name="identifier_only_nir_is_certified",
+                violation_error_message="Seul un NIR porte une date de certification.",
+            ),
         ),
     ]

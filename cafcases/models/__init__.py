@@ -1,3 +1,29 @@
+from .cases import (
+    OPEN_STATUSES,
+    Benefit,
+    Case,
+    CaseEvent,
+    CaseStatus,
+    ClosingReason,
+    EventKind,
+    PriorityBand,
+    Side,
+    Track,
+)
+from .casework import (
+    Authority,
+    CaseDocument,
+    CaseNote,
+    CertificationRequest,
+    Channel,
+    Chase,
+    ContactAttempt,
+    ContactChannel,
+    ContactOutcome,
+    DocumentKind,
+    DocumentStatus,
+    RequestOutcome,
+)
 from .countries import Country
 from .organisations import Organisation, OrganisationKind, Role, User
 from .people import (
@@ -11,7 +37,25 @@ from .people import (
 )
 
 __all__ = [
+    "OPEN_STATUSES",
+    "Authority",
+    "Benefit",
+    "Case",
+    "CaseDocument",
+    "CaseEvent",
+    "CaseNote",
+    "CaseStatus",
+    "CertificationRequest",
+    "Channel",
+    "Chase",
+    "ClosingReason",
+    "ContactAttempt",
+    "ContactChannel",
+    "ContactOutcome",
     "Country",
+    "DocumentKind",
+    "DocumentStatus",
+    "EventKind",
     "Identifier",
     "IdentifierKind",
     "IdentifierStatus",
@@ -19,8 +63,12 @@ __all__ = [
     "Organisation",
     "OrganisationKind",
     "Person",
+    "PriorityBand",
     "ProtectionStatus",
+    "RequestOutcome",
     "Role",
     "Sex",
+    "Side",
+    "Track",
     "User",
 ]

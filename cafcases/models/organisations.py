@@ -82,6 +82,13 @@ class Role(models.TextChoices):
     NATIONAL_ADMIN = "national_admin", _("Administrateur national")
 
 
+class CafcasesUserManager(UserManager):
+    def create_superuser(self, username, email=None, password=None, **extra_fields):
+        # A superuser belongs to no caisse: only the national role allows that (user_caisse_staff_have_organisation).
+        extra_fields.setdefault("role", Role.NATIONAL_ADMIN)
+        return super().create_superuser(username, email, password, **extra_fields)
+
+
 class User(AbstractUser):
     """An agent, a supervisor (both belong to one caisse) or a national administrator (no caisse)."""
 
@@ -95,7 +102,7 @@ class User(AbstractUser):
     )
     role = models.CharField(_("rôle"), max_length=20, choices=Role.choices, default=Role.AGENT)
 
-    objects = UserManager()
+    objects = CafcasesUserManager()
 
     class Meta(AbstractUser.Meta):
         verbose_name = _("utilisateur")

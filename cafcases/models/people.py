@@ -33,6 +33,12 @@ class ProtectionStatus(models.TextChoices):
     ASYLUM_SEEKER = "asylum_seeker", _("Demandeur d'asile")
 
 
+def _case_model():
+    from .cases import Case
+
+    return Case
+
+
 class PersonQuerySet(models.QuerySet):
     def for_organisation(self, organisation):
         """People a caisse may see: its own beneficiaries (CAF), or those of its department's CAF (CPAM)."""
@@ -40,12 +46,20 @@ class PersonQuerySet(models.QuerySet):
             return self.none()
         if organisation.kind == OrganisationKind.CAF:
             return self.filter(caf=organisation)
-        return self.filter(caf__department=organisation.department)
+        # A CPAM sees the people of its department's CAF, and anyone with a case it works.
+        return self.filter(
+            models.Q(caf__department=organisation.department)
+            | models.Q(pk__in=_case_model().objects.filter(cpam=organisation).values("person_id"))
+        )
 
     def for_user(self, user):
         if getattr(user, "is_national_admin", False) or user.is_superuser:
             return self
         return self.for_organisation(user.organisation)
+
+    def write_instead(self):
+        """People with an open case whose phone is flagged unreachable: write to them instead."""
+        return self.filter(phone_unreachable=True, cases__in=_case_model().objects.open()).distinct()
 
     def find(self, query):
         """Find people by any number they ever held, a CAF beneficiary number, or a name prefix."""
@@ -116,6 +130,11 @@ class Person(models.Model):
     )
     phone = PhoneNumberField(_("téléphone"), blank=True)
     phone_alt = PhoneNumberField(_("autre téléphone"), blank=True)
+    phone_unreachable = models.BooleanField(
+        _("téléphone injoignable"),
+        default=False,
+        help_text=_("Levé après plusieurs appels sans succès : écrire à la personne plutôt que l'appeler."),
+    )
     email = models.EmailField(_("adresse électronique"), blank=True)
     address = models.CharField(_("adresse"), max_length=250, blank=True)
     postcode = models.CharField(_("code postal"), max_length=10, blank=True)

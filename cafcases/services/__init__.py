@@ -1,5 +1,62 @@
 """Writes that span models or have side effects; views, admin, commands and the API call these."""
 
-from .identifiers import identifier_issue_waiting_number
+from .cases import (
+    MOVE_SERVICES,
+    StaleCaseError,
+    case_close,
+    case_close_certified,
+    case_issue_waiting_number,
+    case_mark_awaiting_country,
+    case_mark_documents_complete,
+    case_mark_documents_incomplete,
+    case_open,
+    case_record_certified_nir,
+    case_reject_certification,
+    case_reopen,
+    case_request_documents,
+    case_send_for_certification,
+)
+from .casework import (
+    case_assign,
+    case_change_cpam,
+    case_set_benefits,
+    case_unassign,
+    certification_request_answer,
+    certification_request_create,
+    chase_add,
+    contact_record,
+    document_add,
+    document_set_status,
+    note_add,
+)
+from .identifiers import identifier_issue_waiting_number, identifier_record_nir
 
-__all__ = ["identifier_issue_waiting_number"]
+__all__ = [
+    "MOVE_SERVICES",
+    "StaleCaseError",
+    "case_assign",
+    "case_change_cpam",
+    "case_close",
+    "case_close_certified",
+    "case_issue_waiting_number",
+    "case_mark_awaiting_country",
+    "case_mark_documents_complete",
+    "case_mark_documents_incomplete",
+    "case_open",
+    "case_record_certified_nir",
+    "case_reject_certification",
+    "case_reopen",
+    "case_request_documents",
+    "case_send_for_certification",
+    "case_set_benefits",
+    "case_unassign",
+    "certification_request_answer",
+    "certification_request_create",
+    "chase_add",
+    "contact_record",
+    "document_add",
+    "document_set_status",
+    "identifier_issue_waiting_number",
+    "identifier_record_nir",
+    "note_add",
+]

@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cafcases.identifiers import build_number
+from cafcases.identifiers import build_number, parse_number
 from cafcases.models import Identifier, IdentifierKind, IdentifierStatus
 from cafcases.models.people import FRANCE_CODE
 
@@ -83,3 +83,62 @@ def identifier_issue_waiting_number(*, person, organisation, by) -> Identifier:
     raise ValidationError(
         _("Le numéro d'attente n'a pas pu être attribué, réessayez dans un instant."), code="contention"
     )
+
+
+@transaction.atomic
+def identifier_record_nir(*, person, nir, by, certified_on=None):
+    """Record a certified NIR on the person and supersede their NIA and waiting number.
+
+    Returns ``(identifier, created)``: recording the same NIR again changes nothing. A NIR held by anyone else, or a
+    different NIR already certified for this person, is refused with a ValidationError naming the conflict.
+    """
+    number = parse_number(nir)
+    if certified_on is not None and certified_on > timezone.localdate():
+        raise ValidationError(_("La date de certification ne peut pas être dans le futur."), code="future")
+    if number.is_provisional:
+        raise ValidationError(
+            _("Un NIR définitif commence par 1 ou 2 ; ce numéro commence par %(digit)s (NIA).")
+            % {"digit": number.value[0]},
+            code="provisional",
+        )
+    holder = Identifier.objects.filter(value=number.value).first()
+    if holder is not None:
+        if holder.person_id != person.pk:
+            raise ValidationError(
+                _("Conflit : ce NIR est déjà enregistré pour une autre personne (fiche n° %(person)s).")
+                % {"person": holder.person_id},
+                code="conflict",
+            )
+        if holder.kind != IdentifierKind.NIR:
+            raise ValidationError(
+                _("Conflit : ce numéro est déjà le %(kind)s de cette personne, pas un NIR certifié.")
+                % {"kind": holder.get_kind_display()},
+                code="conflict",
+            )
+        return holder, False
+    if Identifier.objects.filter(person=person, kind=IdentifierKind.NIR, status=IdentifierStatus.ACTIVE).exists():
+        raise ValidationError(
+            _("Conflit : cette personne a déjà un autre NIR certifié actif."),
+            code="conflict",
+        )
+    now = timezone.now()
+    Identifier.objects.filter(
+        person=person,
+        kind__in=[IdentifierKind.NIA, IdentifierKind.CAF_WAITING],
+        status=IdentifierStatus.ACTIVE,
+    ).update(status=IdentifierStatus.SUPERSEDED, superseded_at=now)
+    try:
+        with transaction.atomic():
+            identifier = Identifier.objects.create(
+                person=person,
+                kind=IdentifierKind.NIR,
+                value=number.value,
+                issued_on=certified_on or timezone.localdate(),
+                certified_on=certified_on or timezone.localdate(),
+                recorded_by=by,
+            )
+    except IntegrityError as error:  # another agent recorded the same NIR for someone else at this instant
+        raise ValidationError(
+            _("Conflit : ce NIR vient d'être enregistré pour une autre personne."), code="conflict"
+        ) from error
+    return identifier, True

@@ -51,6 +51,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "cafcases.context_processors.workspace",
             ],
         },
     },
@@ -77,7 +78,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-LOGIN_URL = "admin:login"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "queue"
+LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "fr-fr"
 LANGUAGES = [("fr", _("Français")), ("en", _("Anglais"))]
@@ -107,3 +110,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }
+CASE_STALE_AFTER_DAYS = env.int("CASE_STALE_AFTER_DAYS", default=30)
+# Failed phone calls after which a person's number is flagged unreachable (write to them instead).
+CONTACT_UNREACHABLE_AFTER = env.int("CONTACT_UNREACHABLE_AFTER", default=2)
+# Reference certification delays where no country applies (born in France) and on the refugee track (OFPRA).
+DEFAULT_CERTIFICATION_DELAY_DAYS = env.int("DEFAULT_CERTIFICATION_DELAY_DAYS", default=120)
+OFPRA_CERTIFICATION_DELAY_DAYS = env.int("OFPRA_CERTIFICATION_DELAY_DAYS", default=90)
