@@ -28,8 +28,9 @@ demo: migrate
 run: demo
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
+# Tests run on every core (pytest-xdist); PYTEST_ARGS="-n 0 -k …" for one test in a debugger.
 test: install
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n auto $(PYTEST_ARGS)
 
 quality: install
 	$(BIN)/ruff format --check .

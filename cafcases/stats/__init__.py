@@ -1,0 +1,1 @@
+"""Supervisors' statistics: the sets of cases behind each figure (definitions), the figures (figures), percentiles."""
