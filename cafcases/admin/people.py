@@ -91,6 +91,21 @@ class AddIdentifierInline(admin.TabularInline):
         return self.has_add_permission(request, obj)
 
 
+class WriteInsteadFilter(admin.SimpleListFilter):
+    """The "write instead" list: people with an open case whose phone was flagged unreachable."""
+
+    title = _("à joindre par écrit")
+    parameter_name = "ecrire"
+
+    def lookups(self, request, model_admin):
+        return [("oui", _("Téléphone injoignable, dossier ouvert"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "oui":
+            return queryset.filter(pk__in=Person.objects.write_instead().values("pk"))
+        return queryset
+
+
 @admin.register(Person)
 class PersonAdmin(BigTableAdmin):
     list_display = [
@@ -101,7 +116,7 @@ class PersonAdmin(BigTableAdmin):
         "beneficiary_number",
         "protection_status",
     ]
-    list_filter = ["protection_status", "sex", "preferred_language", "caf"]
+    list_filter = [WriteInsteadFilter, "protection_status", "sex", "preferred_language", "caf"]
     list_select_related = ["caf", "birth_country"]
     search_fields = ["birth_name_key"]  # replaced by Person.objects.find, see get_search_results
     search_help_text = _("Un numéro (NIA, numéro d'attente, NIR, avec ou sans clé), un numéro allocataire ou un nom.")
