@@ -8,6 +8,18 @@ from .cases import Case
 from .countries import Country
 
 
+def acting_user_field():
+    """Who recorded it; empty for batch and system operations. PROTECT: it is part of the audit trail."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("par"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+
 class DocumentKind(models.TextChoices):
     BIRTH_CERTIFICATE = "birth_certificate", _("Extrait d'acte de naissance avec filiation")
     SWORN_TRANSLATION = "sworn_translation", _("Traduction assermentée")
@@ -101,14 +113,7 @@ class CertificationRequest(models.Model):
     expected_on = models.DateField(_("réponse attendue le"))
     answered_on = models.DateField(_("réponse reçue le"), null=True, blank=True)
     outcome = models.CharField(_("réponse"), max_length=20, choices=RequestOutcome.choices, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("par"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    created_by = acting_user_field()
 
     objects = CertificationRequestQuerySet.as_manager()
 
@@ -152,14 +157,7 @@ class Chase(models.Model):
     sent_on = models.DateField(_("envoyée le"))
     channel = models.CharField(_("canal"), max_length=12, choices=Channel.choices)
     note = models.CharField(_("note"), max_length=300, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("par"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    created_by = acting_user_field()
 
     class Meta:
         verbose_name = _("relance")
@@ -197,14 +195,7 @@ class ContactAttempt(models.Model):
     channel = models.CharField(_("canal"), max_length=10, choices=ContactChannel.choices)
     outcome = models.CharField(_("résultat"), max_length=15, choices=ContactOutcome.choices)
     note = models.CharField(_("note"), max_length=500, blank=True)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("par"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    by = acting_user_field()
 
     class Meta:
         verbose_name = _("tentative de contact")
@@ -220,14 +211,7 @@ class CaseNote(models.Model):
 
     case = models.ForeignKey(Case, verbose_name=_("dossier"), on_delete=models.PROTECT, related_name="notes")
     at = models.DateTimeField(_("le"), auto_now_add=True)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("par"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    by = acting_user_field()
     text = models.TextField(_("note"))
 
     class Meta:

@@ -206,7 +206,10 @@ def case_mark_documents_incomplete(*, case, by, comment, expected_version=None) 
     return locked
 
 
-def _request_create(case, *, authority, country, channel, reference, by, sent_on):
+def _request_create(case, *, authority, channel, reference, by, sent_on=None, country=None):
+    """A request expected back after the reference delay; by default about the person's country of birth."""
+    country = country or case.person.birth_country
+    sent_on = sent_on or timezone.localdate()
     delay = clocks.reference_delay_days(country, case.track)
     return CertificationRequest.objects.create(
         case=case,
@@ -225,15 +228,7 @@ def case_send_for_certification(*, case, by, channel="portal", reference="", sen
     """Documents complete → sent for certification, to SANDIA (or OFPRA on the refugee track)."""
     locked = _move(case, "send_for_certification", by=by, expected_version=expected_version)
     authority = Authority.OFPRA if locked.track == Track.REFUGEE else Authority.SANDIA
-    request = _request_create(
-        locked,
-        authority=authority,
-        country=locked.person.birth_country,
-        channel=channel,
-        reference=reference,
-        by=by,
-        sent_on=sent_on or timezone.localdate(),
-    )
+    request = _request_create(locked, authority=authority, channel=channel, reference=reference, by=by, sent_on=sent_on)
     case_save(locked)
     _sync(case, locked)
     return request
@@ -259,15 +254,7 @@ def case_mark_awaiting_country(
         )
     if locked.person.birth_country_id is None:
         raise ValidationError(_("Le pays de naissance n'est pas renseigné."), code="no_country")
-    request = _request_create(
-        locked,
-        authority=authority,
-        country=locked.person.birth_country,
-        channel=channel,
-        reference=reference,
-        by=by,
-        sent_on=sent_on or timezone.localdate(),
-    )
+    request = _request_create(locked, authority=authority, channel=channel, reference=reference, by=by, sent_on=sent_on)
     case_save(locked)
     _sync(case, locked)
     return request
