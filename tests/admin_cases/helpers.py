@@ -1,6 +1,5 @@
 """Helpers of the case admin tests: a small world of caisses and agents, cases built through the services."""
 
-import itertools
 from dataclasses import dataclass
 
 from django.db import connection
@@ -9,7 +8,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cafcases import services
-from cafcases.identifiers import build_number
 from cafcases.models import (
     Authority,
     CaseStatus,
@@ -21,9 +19,7 @@ from cafcases.models import (
     Person,
     User,
 )
-from tests.factories import IdentifierFactory, OrganisationFactory, PersonFactory, UserFactory
-
-_nir_orders = itertools.count(1)
+from tests.factories import IdentifierFactory, OrganisationFactory, PersonFactory, UserFactory, nir_for
 
 
 @dataclass
@@ -60,17 +56,6 @@ def person_with_nia(caf, **kwargs) -> Person:
     person = PersonFactory(caf=caf, **kwargs)
     IdentifierFactory(person=person, issued_on=timezone.localdate())
     return person
-
-
-def nir_for(person) -> str:
-    """A valid NIR for the person, free in the registry (orders below the CAF waiting-number range)."""
-    return build_number(
-        sex=person.sex,
-        birth_year=person.birth_year,
-        birth_month=person.birth_month,
-        place=person.birth_country_id or person.birth_commune_code,
-        order=next(_nir_orders) % 899 + 1,
-    ).value
 
 
 def _verify_papers_and_complete(case):

@@ -1,7 +1,6 @@
 """Helpers of the workspace tests: two pairs of caisses with their staff, cases built through the services."""
 
 import datetime
-import itertools
 import re
 from dataclasses import dataclass
 
@@ -14,12 +13,16 @@ from django.utils import timezone
 
 from cafcases import services
 from cafcases.countries_data import load_countries
-from cafcases.identifiers import build_number
-from cafcases.models import Case, CaseStatus, Country, DocumentStatus, Organisation, Person, User
+from cafcases.models import Case, CaseStatus, Country, Organisation, Person, User
 from cafcases.roles import ROLE_GROUP_NAMES, sync_role_groups
-from tests.factories import IdentifierFactory, OrganisationFactory, PersonFactory, UserFactory
-
-_nir_orders = itertools.count(1)
+from tests.factories import (
+    IdentifierFactory,
+    OrganisationFactory,
+    PersonFactory,
+    UserFactory,
+    nir_for,
+    verify_all_documents,
+)
 
 ACTION_RE = re.compile(r'action="/dossiers/(\d+)/action/([\w-]+)/"')
 
@@ -71,20 +74,7 @@ def person_with_nia(caf, *, nia_issued_on="today", **kwargs) -> Person:
     return person
 
 
-def nir_for(person) -> str:
-    """A valid NIR for the person, outside the CAF waiting-number range."""
-    return build_number(
-        sex=person.sex,
-        birth_year=person.birth_year,
-        birth_month=person.birth_month,
-        place=person.birth_country_id or person.birth_commune_code,
-        order=next(_nir_orders) % 899 + 1,
-    ).value
-
-
-def verify_papers(case):
-    for document in case.documents.exclude(status=DocumentStatus.VERIFIED):
-        services.document_set_status(document=document, status=DocumentStatus.VERIFIED, by=None)
+verify_papers = verify_all_documents
 
 
 def _complete(case):
