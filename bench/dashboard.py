@@ -13,7 +13,8 @@ contacts, assignments) and one or two certification requests from the sending on
 ``BENCH`` birth name; running the script again reuses them and only adds what is missing to reach ``--cases``.
 
 Timings: the dashboard view through Django's test client (server time, no network), warm caches, the median of
-``--repeat`` runs, then the time of each SQL query of the last run. Exports: the whole queue of a caisse as CSV and
+``--repeat`` runs, then the time of each SQL query of the last run; first computed live (snapshots off), then
+``refresh_dashboard`` and the page served from the stored snapshots. Exports: the whole queue of a caisse as CSV and
 XLSX, the response consumed without being kept, peak Python memory measured with tracemalloc.
 """
 
@@ -32,6 +33,7 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, reset_queries, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
@@ -262,10 +264,21 @@ def main():
     caf = User.objects.get(username=SUPERVISOR).organisation
     print(f"{caf.code} holds {Case.objects.for_organisation(caf).count():,} of {Case.objects.count():,} cases.")
     if not args.no_dashboard:
-        time_page(f"Supervisor of {caf.code}", client_for(SUPERVISOR), "/pilotage/", {}, args.repeat)
         national = client_for(NATIONAL)
-        time_page(f"National administrator, {caf.code}", national, "/pilotage/", {"caisse": caf.code}, args.repeat)
-        time_page("National administrator, every caisse", national, "/pilotage/", {}, args.repeat)
+        pages = [
+            (f"Supervisor of {caf.code}", client_for(SUPERVISOR), {}),
+            (f"National administrator, {caf.code}", national, {"caisse": caf.code}),
+            ("National administrator, every caisse", national, {}),
+        ]
+        settings.DASHBOARD_SNAPSHOT_MAX_AGE_MINUTES = 0  # snapshots off: the figures computed live at each visit
+        for label, client, data in pages:
+            time_page(f"{label}, live", client, "/pilotage/", data, args.repeat)
+        settings.DASHBOARD_SNAPSHOT_MAX_AGE_MINUTES = 30
+        started = time.perf_counter()
+        call_command("refresh_dashboard")
+        print(f"refresh_dashboard: {(time.perf_counter() - started):.1f} s")
+        for label, client, data in pages:
+            time_page(f"{label}, from the snapshot", client, "/pilotage/", data, args.repeat)
     if args.export:
         supervisor = client_for(SUPERVISOR)
         for fmt in ("csv", "xlsx"):

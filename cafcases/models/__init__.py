@@ -25,6 +25,7 @@ from .casework import (
     RequestOutcome,
 )
 from .countries import Country
+from .dashboard import DashboardSnapshot
 from .organisations import Organisation, OrganisationKind, Role, User
 from .people import (
     Identifier,
@@ -53,6 +54,7 @@ __all__ = [
     "ContactChannel",
     "ContactOutcome",
     "Country",
+    "DashboardSnapshot",
     "DocumentKind",
     "DocumentStatus",
     "EventKind",

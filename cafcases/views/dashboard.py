@@ -1,4 +1,8 @@
-"""The supervisors' dashboard ("Pilotage"): figures of a caisse, each number a link to the queue listing its cases."""
+"""The supervisors' dashboard ("Pilotage"): figures of a caisse, each number a link to the queue listing its cases.
+
+The figures come from the scope's snapshot (``cafcases.stats.snapshots``): read as stored while fresh, recomputed and
+stored otherwise. The page says when they were computed. The exports (``cafcases.views.exports``) compute live.
+"""
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -12,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from cafcases import charts
 from cafcases.models import Organisation
-from cafcases.stats import tables
+from cafcases.stats import snapshots
 from cafcases.stats.definitions import AGE_BUCKETS, MILESTONES, THROUGHPUT_MILESTONES
 from cafcases.stats.figures import Scope
 
@@ -53,23 +57,22 @@ class Links:
         return f"{url}?{urlencode(self.caisse)}" if self.caisse else url
 
 
-def present(table, links):
-    """The table for the template: header, and cells with their link (or None)."""
+def present(slug, table, links):
+    """A stored table for the template: header, and cells with their link to the queue (or None)."""
     return {
-        "slug": table.slug,
-        "title": table.title,
-        "header": table.header,
+        "slug": slug,
+        "title": table["title"],
+        "header": table["header"],
         "rows": [
-            [{"value": cell.value, "kind": cell.kind, "url": links.queue(cell.filters)} for cell in row]
-            for row in table.rows
+            [{"value": cell["value"], "kind": cell["kind"], "url": links.queue(cell["filters"])} for cell in row]
+            for row in table["rows"]
         ],
-        "csv": links.export(table.slug, "csv"),
-        "xlsx": links.export(table.slug, "xlsx"),
+        "csv": links.export(slug, "csv"),
+        "xlsx": links.export(slug, "xlsx"),
     }
 
 
-def ageing_chart(table):
-    data = table.data
+def ageing_chart(data):
     return charts.stacked_bars(
         chart_id="chart-ageing",
         title=_("Ancienneté des dossiers ouverts dans leur étape"),
@@ -84,8 +87,8 @@ def ageing_chart(table):
     )
 
 
-def countries_chart(table):
-    data = [country for country in table.data if country.median is not None][:COUNTRIES_CHARTED]
+def countries_chart(data):
+    data = [country for country in data if country["median"] is not None][:COUNTRIES_CHARTED]
     if not data:
         return None
     return charts.grouped_bars(
@@ -95,18 +98,17 @@ def countries_chart(table):
             "Pour les pays aux plus grands écarts : délai de référence, délai médian observé et 90e centile, en jours. "
             "Les chiffres suivent dans le tableau."
         ),
-        categories=[country.name for country in data],
+        categories=[country["name"] for country in data],
         series=[
-            charts.Series(_("Délai de référence"), [country.expected for country in data], charts.PALETTE[5]),
-            charts.Series(_("Délai médian observé"), [country.median for country in data], charts.PALETTE[2]),
+            charts.Series(_("Délai de référence"), [country["expected"] for country in data], charts.PALETTE[5]),
+            charts.Series(_("Délai médian observé"), [country["median"] for country in data], charts.PALETTE[2]),
         ],
-        markers=charts.Series(_("90e centile observé"), [country.p90 for country in data], charts.PALETTE[3]),
+        markers=charts.Series(_("90e centile observé"), [country["p90"] for country in data], charts.PALETTE[3]),
         unit=" " + _("j"),  # days, after each value of the axis
     )
 
 
-def throughput_chart(table):
-    data = table.data
+def throughput_chart(data):
     return charts.lines(
         chart_id="chart-throughput",
         title=_("Activité des 26 dernières semaines"),
@@ -131,21 +133,24 @@ def throughput_chart(table):
 def dashboard(request):
     scope, national = dashboard_scope(request)
     links = Links(scope, national)
-    built = {slug: build(scope) for slug, build in tables.TABLES.items()}
+    snapshot = snapshots.current(scope)
+    data = snapshots.load(snapshot.data)
+    stored, series = data["tables"], data["charts"]
     context = {
         "scope": scope,
         "organisation": scope.organisation,
         "organisations": Organisation.objects.order_by("code") if national else None,
         "today": scope.today,
-        "statuses": present(built["etapes"], links),
-        "ageing": present(built["anciennete"], links),
-        "ageing_chart": ageing_chart(built["anciennete"]),
-        "countries": present(built["pays"], links),
-        "countries_chart": countries_chart(built["pays"]),
-        "deadlines": present(built["echeances"], links),
-        "waiting_number": present(built["numero-attente"], links),
-        "throughput": present(built["activite"], links),
-        "throughput_chart": throughput_chart(built["activite"]),
-        "workload": present(built["charge"], links) if scope.organisation else None,
+        "computed_at": snapshot.computed_at,
+        "statuses": present("etapes", stored["etapes"], links),
+        "ageing": present("anciennete", stored["anciennete"], links),
+        "ageing_chart": ageing_chart(series["ageing"]),
+        "countries": present("pays", stored["pays"], links),
+        "countries_chart": countries_chart(series["countries"]),
+        "deadlines": present("echeances", stored["echeances"], links),
+        "waiting_number": present("numero-attente", stored["numero-attente"], links),
+        "throughput": present("activite", stored["activite"], links),
+        "throughput_chart": throughput_chart(series["throughput"]),
+        "workload": present("charge", stored["charge"], links) if scope.organisation and "charge" in stored else None,
     }
     return render(request, "dashboard/index.html", context)

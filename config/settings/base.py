@@ -111,6 +111,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }
 CASE_STALE_AFTER_DAYS = env.int("CASE_STALE_AFTER_DAYS", default=30)
+DASHBOARD_SNAPSHOT_MAX_AGE_MINUTES = env.int("DASHBOARD_SNAPSHOT_MAX_AGE_MINUTES", default=30)
 # Failed phone calls after which a person's number is flagged unreachable (write to them instead).
 CONTACT_UNREACHABLE_AFTER = env.int("CONTACT_UNREACHABLE_AFTER", default=2)
 # Reference certification delays where no country applies (born in France) and on the refugee track (OFPRA).
