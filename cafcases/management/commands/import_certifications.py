@@ -1,23 +1,17 @@
 """import_certifications: a file of certified NIRs (nia;nir;date_certification) recorded on people and their cases."""
 
-from django.core.management.base import BaseCommand, CommandError
-from django.db import DatabaseError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
 from cafcases.imports.certifications import REPORT_HEADER, CertificationImport
+from cafcases.imports.command import ImportCommand
 from cafcases.imports.files import (
     EXIT_REJECTED,
-    EXIT_UNREADABLE,
-    FileError,
-    Problem,
     Progress,
-    check_report_path,
-    problem_lines,
-    write_report,
 )
 
 
-class Command(BaseCommand):
+class Command(ImportCommand):
     help = _(
         "Enregistre les NIR certifiés d'un fichier CSV (colonnes nia, nir, date_certification au format JJ/MM/AAAA) : "
         "la personne est retrouvée par n'importe quel numéro qu'elle détient ou a détenu, le NIR est enregistré sur "
@@ -38,27 +32,18 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, file, dry_run, report, **options):
-        try:
-            check_report_path(report)
-        except FileError as error:
-            raise CommandError(error.message, returncode=EXIT_UNREADABLE) from error
+        self.check_report(report)
         importer = CertificationImport(
             file,
             dry_run=dry_run,
             progress=lambda total: Progress.for_stdout(self.stdout, total, label=_("Certifications")),
         )
-        try:
-            summary = importer.run()
-        except FileError as error:
-            if report:
-                write_report(report, REPORT_HEADER, [Problem(error.line, "", error.column, error.message)])
-            raise CommandError(error.message, returncode=EXIT_UNREADABLE) from error
-        except DatabaseError as error:
-            raise CommandError(
-                _("Erreur de la base de données : %(error)s") % {"error": error}, returncode=EXIT_UNREADABLE
-            ) from error
-        if report:
-            write_report(report, REPORT_HEADER, summary.problems)
+        summary = self.run_importer(
+            importer,
+            report=report,
+            report_header=REPORT_HEADER,
+            database_message=_("Erreur de la base de données : %(error)s"),
+        )
         self.print_summary(summary, report)
         if summary.exit_code:
             raise CommandError(
@@ -79,9 +64,6 @@ class Command(BaseCommand):
         write(_("  NIR enregistrés sur une personne sans dossier : %(n)s") % {"n": summary.without_case})
         write(_("  Déjà faits : %(n)s") % {"n": summary.already_done})
         write(_("  Lignes rejetées : %(n)s") % {"n": summary.rejected})
-        for line in problem_lines(summary.problems):
-            write(line)
-        if report:
-            write(_("Rapport : %(path)s") % {"path": report})
-        elif summary.problems:
-            write(_("Relancez avec --report RAPPORT.csv pour obtenir la liste complète."))
+        self.write_problems(
+            summary, report, more=_("Relancez avec --report RAPPORT.csv pour obtenir la liste complète.")
+        )

@@ -1,25 +1,20 @@
 """import_people: the CAF's list of people locked out with an NIA → people, their NIA and an open case each."""
 
-from django.core.management.base import BaseCommand, CommandError
-from django.db import DatabaseError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
+from cafcases.imports.command import ImportCommand
 from cafcases.imports.files import (
     EXIT_REJECTED,
     EXIT_UNREADABLE,
-    FileError,
-    Problem,
     Progress,
-    check_report_path,
-    problem_lines,
-    write_report,
 )
 from cafcases.imports.people import PeopleImport
 from cafcases.imports.rows import REPORT_HEADER
 from cafcases.models import Organisation, OrganisationKind
 
 
-class Command(BaseCommand):
+class Command(ImportCommand):
     help = _(
         "Importe un fichier CSV (UTF-8, séparateur « ; » ou « , ») de personnes titulaires d'un NIA : crée chaque "
         "personne, son NIA et un dossier ouvert à la CAF indiquée. Les lignes invalides ou en conflit sont rejetées "
@@ -40,10 +35,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, file, caisse, dry_run, report, **options):
-        try:
-            check_report_path(report)
-        except FileError as error:
-            raise CommandError(error.message, returncode=EXIT_UNREADABLE) from error
+        self.check_report(report)
         caf = Organisation.objects.filter(code=caisse.strip().upper(), kind=OrganisationKind.CAF).first()
         if caf is None:
             raise CommandError(_("Aucune CAF n'a le code « %(code)s ».") % {"code": caisse}, returncode=EXIT_UNREADABLE)
@@ -60,19 +52,12 @@ class Command(BaseCommand):
             dry_run=dry_run,
             progress=lambda total: Progress.for_stdout(self.stdout, total, label=_("Import")),
         )
-        try:
-            summary = importer.run()
-        except FileError as error:
-            if report:
-                write_report(report, REPORT_HEADER, [Problem(error.line, "", error.column, error.message)])
-            raise CommandError(error.message, returncode=EXIT_UNREADABLE) from error
-        except DatabaseError as error:
-            raise CommandError(
-                _("Erreur de la base de données, rien n'a été importé : %(error)s") % {"error": error},
-                returncode=EXIT_UNREADABLE,
-            ) from error
-        if report:
-            write_report(report, REPORT_HEADER, summary.problems)
+        summary = self.run_importer(
+            importer,
+            report=report,
+            report_header=REPORT_HEADER,
+            database_message=_("Erreur de la base de données, rien n'a été importé : %(error)s"),
+        )
         self.print_summary(summary, caf, report)
         if summary.exit_code:
             raise CommandError(
@@ -101,11 +86,8 @@ class Command(BaseCommand):
         write(_("  NIA ajoutés à des personnes existantes : %(n)s") % {"n": summary.numbers_attached})
         write(_("  Dossiers ouverts pour des personnes existantes : %(n)s") % {"n": summary.cases_opened})
         write(_("  Lignes rejetées : %(n)s") % {"n": summary.rejected})
-        for line in problem_lines(summary.problems):
-            write(line)
-        if report:
-            write(_("Rapport : %(path)s") % {"path": report})
-        elif summary.problems:
-            write(_("Relancez avec --report RAPPORT.csv pour obtenir la liste complète des motifs."))
+        self.write_problems(
+            summary, report, more=_("Relancez avec --report RAPPORT.csv pour obtenir la liste complète des motifs.")
+        )
         if not summary.problems:
             write(self.style.SUCCESS(_("Toutes les lignes sont valides.")))
