@@ -8,5 +8,8 @@ from cafcases.views.health import health
 urlpatterns = [
     path("sante/", health, name="health"),
     path("admin/", admin.site.urls),
+    path("api/", include("cafcases.api.urls")),
+    path("webhooks/", include("cafcases.notifications.urls")),
+    path("", include("cafcases.booking.urls")),
     path("", include("cafcases.urls")),
 ]

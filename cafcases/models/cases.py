@@ -288,6 +288,7 @@ class EventKind(models.TextChoices):
     NOTE = "note", _("Note")
     IDENTIFIER = "identifier", _("Numéro")
     CHANGE = "change", _("Modification")
+    APPOINTMENT = "appointment", _("Rendez-vous")
 
 
 class CaseEvent(models.Model):

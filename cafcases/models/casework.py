@@ -183,6 +183,7 @@ class ContactOutcome(models.TextChoices):
     WRONG_NUMBER = "wrong_number", _("Mauvais numéro")
     BOUNCED = "bounced", _("Courriel revenu en erreur")
     SENT = "sent", _("Envoyé")
+    UNDELIVERED = "undelivered", _("Message non remis")
 
 
 # Outcomes of a phone call that count towards flagging the number unreachable.

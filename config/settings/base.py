@@ -23,7 +23,14 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "phonenumber_field",
+    "django_tasks",
+    "django_tasks_db",
+    "simple_history",
     "cafcases",
+    "cafcases.notifications",
+    "cafcases.booking",
+    "cafcases.audit",
+    "cafcases.api",
 ]
 
 MIDDLEWARE = [
@@ -117,3 +124,6 @@ CONTACT_UNREACHABLE_AFTER = env.int("CONTACT_UNREACHABLE_AFTER", default=2)
 # Reference certification delays where no country applies (born in France) and on the refugee track (OFPRA).
 DEFAULT_CERTIFICATION_DELAY_DAYS = env.int("DEFAULT_CERTIFICATION_DELAY_DAYS", default=120)
 OFPRA_CERTIFICATION_DELAY_DAYS = env.int("OFPRA_CERTIFICATION_DELAY_DAYS", default=90)
+
+# Background tasks (Django's Tasks API backport): the database backend, run by `manage.py db_worker`.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}

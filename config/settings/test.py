@@ -25,3 +25,5 @@ DATABASES = {"default": env.db("DATABASE_URL", default="sqlite:///:memory:")}
 # Serve static files from the apps' folders as development does: tests never run collectstatic.
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+# Tasks run at once, inside the test, after the transaction commits.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -1,0 +1,3 @@
+"""Placeholder until the app lands."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""Admin recipes for the booking models: {model: (build(rows, related), [changelist filter query strings])}."""
+
+RECIPES = {}
