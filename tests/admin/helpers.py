@@ -26,7 +26,7 @@ from cafcases.models import (
     User,
 )
 from cafcases.roles import NATIONAL_ADMIN_PERMISSIONS
-from tests.admin import recipes_booking, recipes_security, recipes_tasks
+from tests.admin import recipes_booking, recipes_notifications, recipes_security, recipes_tasks
 from tests.admin.case_recipes import CASE_RECIPES
 from tests.factories import IdentifierFactory, OrganisationFactory, PersonFactory, UserFactory
 
@@ -179,7 +179,13 @@ RECIPES = {
     Group: Recipe(build_groups, ["q=Groupe"]),
 }
 
-for recipes in (CASE_RECIPES, recipes_tasks.RECIPES, recipes_booking.RECIPES, recipes_security.RECIPES):
+for recipes in (
+    CASE_RECIPES,
+    recipes_tasks.RECIPES,
+    recipes_booking.RECIPES,
+    recipes_notifications.RECIPES,
+    recipes_security.RECIPES,
+):
     RECIPES.update({model: Recipe(build, filters) for model, (build, filters) in recipes.items()})
 
 
