@@ -30,6 +30,8 @@ AGENT_PERMISSIONS = {
 # Supervisors' extra powers (reassign, change the CPAM, reopen) are checked on the role, not model permissions.
 SUPERVISOR_PERMISSIONS = {
     **AGENT_PERMISSIONS,
+    # Uploading a people file (checked, then imported on confirmation) in the admin: cafcases/admin/imports.py.
+    "importjob": ("view", "add"),
 }
 NATIONAL_ADMIN_PERMISSIONS = {
     "organisation": ("view", "add", "change"),
@@ -44,6 +46,9 @@ NATIONAL_ADMIN_PERMISSIONS = {
     "chase": ("view", "add"),
     "contactattempt": ("view", "add"),
     "casenote": ("view", "add"),
+    "importjob": ("view", "add"),
+    # The access log is read-only for everyone; national administrators browse it (DOMAIN.md, "Privacy").
+    "audit.accesslog": ("view",),
 }
 
 ROLE_PERMISSIONS = {
@@ -68,9 +73,21 @@ def sync_role_groups(apps, schema_editor=None):
     permission_model = apps.get_model("auth", "Permission")
     for role, group_name in ROLE_GROUP_NAMES.items():
         group, _created = group_model.objects.get_or_create(name=group_name)
-        codenames = [f"{action}_{model}" for model, actions in ROLE_PERMISSIONS[role].items() for action in actions]
-        permissions = permission_model.objects.filter(content_type__app_label="cafcases", codename__in=codenames)
-        group.permissions.set(permissions)
+        group.permissions.set(permission_model.objects.filter(role_permissions_filter(role)))
+
+
+def role_permissions_filter(role):
+    """A filter on Permission for the role's list; a model of another app is spelled "app_label.model"."""
+    from django.db.models import Q
+
+    query = Q(pk__in=[])
+    for model, actions in ROLE_PERMISSIONS[role].items():
+        app_label, _dot, model_name = model.rpartition(".")
+        query |= Q(
+            content_type__app_label=app_label or "cafcases",
+            codename__in=[f"{action}_{model_name}" for action in actions],
+        )
+    return query
 
 
 def sync_user_group(user):

@@ -26,6 +26,7 @@ from .casework import (
 )
 from .countries import Country
 from .dashboard import DashboardSnapshot
+from .imports import ImportJob, ImportJobStatus, LetterBatch, LetterBatchStatus
 from .organisations import Organisation, OrganisationKind, Role, User
 from .people import (
     Identifier,
@@ -61,7 +62,11 @@ __all__ = [
     "Identifier",
     "IdentifierKind",
     "IdentifierStatus",
+    "ImportJob",
+    "ImportJobStatus",
     "Language",
+    "LetterBatch",
+    "LetterBatchStatus",
     "Organisation",
     "OrganisationKind",
     "Person",
