@@ -127,3 +127,16 @@ OFPRA_CERTIFICATION_DELAY_DAYS = env.int("OFPRA_CERTIFICATION_DELAY_DAYS", defau
 
 # Background tasks (Django's Tasks API backport): the database backend, run by `manage.py db_worker`.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+# Messages to people (cafcases.notifications). SMS_BACKEND is a dotted path; the HTTP backend's settings are
+# documented in cafcases/notifications/sms.py. Delivery reports are refused while MESSAGE_WEBHOOK_SECRET is empty.
+SMS_BACKEND = env("SMS_BACKEND", default="cafcases.notifications.sms.ConsoleSmsBackend")
+SMS_PROVIDER_URL = env("SMS_PROVIDER_URL", default="")
+SMS_PROVIDER_API_KEY = env("SMS_PROVIDER_API_KEY", default="")
+SMS_PROVIDER_SENDER = env("SMS_PROVIDER_SENDER", default="CAF")
+SMS_PROVIDER_TIMEOUT = env.int("SMS_PROVIDER_TIMEOUT", default=10)
+MESSAGE_WEBHOOK_SECRET = env("MESSAGE_WEBHOOK_SECRET", default="")
+# Reports signed longer ago (or further ahead) than this are refused as replays.
+MESSAGE_WEBHOOK_TOLERANCE_SECONDS = env.int("MESSAGE_WEBHOOK_TOLERANCE_SECONDS", default=300)
+MESSAGE_ID_DOMAIN = env("MESSAGE_ID_DOMAIN", default="cafcases.invalid")
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="ne-pas-repondre@cafcases.invalid")

@@ -7,3 +7,4 @@ DEBUG = env.bool("DEBUG", default=True)
 SECRET_KEY = env("SECRET_KEY", default="django-insecure-development-only-key-never-used-in-production")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+MESSAGE_WEBHOOK_SECRET = env("MESSAGE_WEBHOOK_SECRET", default="development-only-webhook-secret")

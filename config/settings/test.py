@@ -27,3 +27,5 @@ WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
 # Tasks run at once, inside the test, after the transaction commits.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+SMS_BACKEND = "cafcases.notifications.sms.LocmemSmsBackend"
+MESSAGE_WEBHOOK_SECRET = "tests-only-webhook-secret"
