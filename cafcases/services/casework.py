@@ -227,7 +227,7 @@ def _consecutive_failed_calls(case):
 
 @transaction.atomic
 def contact_record(*, case, channel, outcome, by, note=""):
-    """Log an attempt to reach the person; repeated failed calls flag the phone unreachable."""
+    """Log an attempt to reach the person; repeated failed calls or an undelivered SMS flag the phone unreachable."""
     if channel not in ContactChannel.values or outcome not in ContactOutcome.values:
         raise ValidationError(_("Canal ou résultat de contact inconnu."), code="contact")
     attempt = ContactAttempt.objects.create(case=case, channel=channel, outcome=outcome, note=note, by=by)
@@ -239,6 +239,9 @@ def contact_record(*, case, channel, outcome, by, note=""):
             unreachable = False
         elif _consecutive_failed_calls(case) >= settings.CONTACT_UNREACHABLE_AFTER:
             unreachable = True
+    elif channel == ContactChannel.SMS and outcome == ContactOutcome.UNDELIVERED:
+        # The operator could not deliver a text to the number: calling it will not work either.
+        unreachable = True
     flag_changed = unreachable != person.phone_unreachable
     if flag_changed:
         person.phone_unreachable = unreachable
