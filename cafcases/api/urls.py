@@ -1,3 +1,9 @@
-"""Placeholder until the app lands."""
+"""The partner API, versioned in its path: /api/v1/… (its OpenAPI description at /api/v1/openapi.json)."""
 
-urlpatterns = []
+from django.urls import path
+
+from .views import api
+
+urlpatterns = [
+    path("v1/", api.urls),
+]

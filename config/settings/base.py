@@ -140,3 +140,6 @@ MESSAGE_WEBHOOK_SECRET = env("MESSAGE_WEBHOOK_SECRET", default="")
 MESSAGE_WEBHOOK_TOLERANCE_SECONDS = env.int("MESSAGE_WEBHOOK_TOLERANCE_SECONDS", default=300)
 MESSAGE_ID_DOMAIN = env("MESSAGE_ID_DOMAIN", default="cafcases.invalid")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="ne-pas-repondre@cafcases.invalid")
+
+# Partner API (cafcases.api): calls allowed per client token, as "count/period" (s, m, h, d), counted in the cache.
+API_RATE_LIMIT = env("API_RATE_LIMIT", default="120/m")

@@ -26,7 +26,7 @@ from cafcases.models import (
     User,
 )
 from cafcases.roles import NATIONAL_ADMIN_PERMISSIONS
-from tests.admin import recipes_booking, recipes_notifications, recipes_security, recipes_tasks
+from tests.admin import recipes_api, recipes_booking, recipes_notifications, recipes_security, recipes_tasks
 from tests.admin.case_recipes import CASE_RECIPES
 from tests.factories import IdentifierFactory, OrganisationFactory, PersonFactory, UserFactory
 
@@ -47,7 +47,9 @@ def can_view(user, model):
     """What the roles promise: a superuser sees everything, a national administrator what roles.py grants."""
     if user.is_superuser:
         return True
-    return model._meta.app_label == "cafcases" and "view" in NATIONAL_ADMIN_PERMISSIONS.get(model._meta.model_name, ())
+    opts = model._meta
+    key = opts.model_name if opts.app_label == "cafcases" else f"{opts.app_label}.{opts.model_name}"
+    return "view" in NATIONAL_ADMIN_PERMISSIONS.get(key, ())
 
 
 def can_add(user, model):
@@ -185,6 +187,7 @@ for recipes in (
     recipes_booking.RECIPES,
     recipes_notifications.RECIPES,
     recipes_security.RECIPES,
+    recipes_api.RECIPES,
 ):
     RECIPES.update({model: Recipe(build, filters) for model, (build, filters) in recipes.items()})
 
