@@ -7,13 +7,12 @@
   temporary file, then sent with a ``FileResponse``; the file disappears when the response is closed.
 
 NIA and NIR are masked (``Identifier.masked``) unless the user holds ``cafcases.export_numbers_in_clear``. An export in
-clear is recorded by ``export_numbers_logged``: one line per export, never a number in it (décret 2019-341). It will
-write to the access log once that model exists; until then it writes to the ``cafcases.exports`` logger.
+clear is recorded by ``export_numbers_logged`` in the access log (cafcases.audit): one line per export with the number
+of people, never a number in it (décret 2019-341).
 """
 
 import csv
 import datetime
-import logging
 import tempfile
 
 import xlsxwriter
@@ -23,9 +22,9 @@ from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cafcases.audit.models import AccessAction
+from cafcases.audit.services import access_log_record
 from cafcases.models import CaseStatus, Identifier, IdentifierKind, Track
-
-logger = logging.getLogger("cafcases.exports")
 
 CHUNK_SIZE = 2000
 CSV_DELIMITER = ";"
@@ -36,10 +35,16 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # OWASP "CSV injection": text
 CLEAR_NUMBERS_PERMISSION = "cafcases.export_numbers_in_clear"
 
 
-def export_numbers_logged(*, user, people_count, ip_address):
-    """Record that ``user`` exported the numbers of ``people_count`` people in clear (one line, no number in it)."""
-    logger.info(
-        "Export de numéros en clair : utilisateur=%s personnes=%s adresse_ip=%s", user.pk, people_count, ip_address
+def export_numbers_logged(*, user, people_count, ip_address=None, request=None, detail=""):
+    """Record in the access log that ``user`` exported the numbers of ``people_count`` people in clear."""
+    return access_log_record(
+        action=AccessAction.EXPORT,
+        purpose="export",
+        request=request,
+        user=user,
+        count=people_count,
+        ip_address=ip_address,
+        detail=detail,
     )
 
 

@@ -322,6 +322,6 @@ def case_reveal(request, pk, identifier_pk):
         identifier=identifier,
         user=request.user,
         purpose=form.cleaned_data["purpose"],
-        ip_address=request.META.get("REMOTE_ADDR"),
+        request=request,
     )
     return case_page(request, case, revealed={identifier.pk: value})

@@ -42,9 +42,7 @@ def queue_export(request, fmt):
     clear = exports.may_export_numbers_in_clear(user)
     if clear:
         # Logged before the first row leaves, with the number of people, so that an interrupted download counts too.
-        exports.export_numbers_logged(
-            user=user, people_count=queryset.count(), ip_address=request.META.get("REMOTE_ADDR")
-        )
+        exports.export_numbers_logged(user=user, people_count=queryset.count(), request=request, detail=tab)
     return exports.export_response(
         fmt,
         filename=f"dossiers-{organisation.code}-{tab}-{today:%Y%m%d}",

@@ -118,6 +118,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }
 CASE_STALE_AFTER_DAYS = env.int("CASE_STALE_AFTER_DAYS", default=30)
+# Access log of numbers read in clear (décret 2019-341): lines older than this are purged (`purge_access_log`).
+ACCESS_LOG_RETENTION_DAYS = env.int("ACCESS_LOG_RETENTION_DAYS", default=365)
+# Reverse proxies in front of the application that append to X-Forwarded-For (0: REMOTE_ADDR is the client).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 DASHBOARD_SNAPSHOT_MAX_AGE_MINUTES = env.int("DASHBOARD_SNAPSHOT_MAX_AGE_MINUTES", default=30)
 # Failed phone calls after which a person's number is flagged unreachable (write to them instead).
 CONTACT_UNREACHABLE_AFTER = env.int("CONTACT_UNREACHABLE_AFTER", default=2)

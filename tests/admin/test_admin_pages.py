@@ -83,11 +83,10 @@ def test_the_admin_index_lists_the_cafcases_models_for_a_national_admin(client, 
 
     assert response.status_code == 200
     listed = {
-        model["object_name"]
-        for app in response.context["app_list"]
-        if app["app_label"] == "cafcases"
-        for model in app["models"]
+        (app["app_label"], model["object_name"]) for app in response.context["app_list"] for model in app["models"]
     }
-    assert {"Organisation", "User", "Country", "Person", "Identifier"} <= listed
-    assert listed == {model._meta.object_name for model in REGISTERED if can_view(national_admin, model)}
+    assert {("cafcases", name) for name in ["Organisation", "User", "Country", "Person", "Identifier"]} <= listed
+    assert listed == {
+        (model._meta.app_label, model._meta.object_name) for model in REGISTERED if can_view(national_admin, model)
+    }
     assert "auth" not in {app["app_label"] for app in response.context["app_list"]}

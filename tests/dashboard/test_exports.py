@@ -14,6 +14,7 @@ from django.http import FileResponse, StreamingHttpResponse
 from django.urls import reverse
 
 from cafcases import exports
+from cafcases.audit.models import AccessAction, AccessLog
 from cafcases.models import IdentifierKind, User
 from tests.dashboard.story import TODAY
 
@@ -81,19 +82,18 @@ def test_the_queue_as_csv_with_its_filters_and_numbers_masked(story, login):
     assert k5[header.index("Étape")] == "Pièces demandées"
 
 
-def test_numbers_in_clear_with_the_permission_and_one_log_line(story, login, caplog):
+def test_numbers_in_clear_with_the_permission_and_one_access_log_line(story, login, caplog):
     supervisor = grant_clear_numbers(story.supervisor)
-    with caplog.at_level(logging.INFO, logger="cafcases.exports"):
+    with caplog.at_level(logging.DEBUG):
         header, *rows = csv_rows(login(supervisor).get(QUEUE_CSV, PAPERS_REQUESTED))
     k5 = next(row for row in rows if int(row[0]) == story.cases.K5.pk)
     masked, clear = numbers_of(story.cases.K5, IdentifierKind.NIA)
     assert k5[header.index("NIA")] == clear
     waiting_masked, waiting_clear = numbers_of(story.cases.K5, IdentifierKind.CAF_WAITING)
     assert k5[header.index("Numéro d'attente CAF")] == waiting_clear
-    [record] = [r for r in caplog.records if r.name == "cafcases.exports"]
-    assert record.getMessage() == (
-        f"Export de numéros en clair : utilisateur={supervisor.pk} personnes=3 adresse_ip=127.0.0.1"
-    )
+    [line] = AccessLog.objects.all()
+    assert (line.action, line.user, line.count, line.ip_address) == (AccessAction.EXPORT, supervisor, 3, "127.0.0.1")
+    assert line.person is None and clear not in line.detail
     assert clear not in caplog.text and clear.replace(" ", "") not in caplog.text  # never a number in the logs
 
 
