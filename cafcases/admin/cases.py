@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from cafcases import services
+from cafcases.audit.admin import HistoryAdminMixin
 from cafcases.models import (
     Benefit,
     Case,
@@ -110,7 +111,7 @@ CLOCK_FIELDS = [
 
 
 @admin.register(Case)
-class CaseAdmin(ServiceFormsMixin, CaseMovesMixin, BigTableAdmin):
+class CaseAdmin(HistoryAdminMixin, ServiceFormsMixin, CaseMovesMixin, BigTableAdmin):
     form = CaseForm
     list_display = [
         "number",

@@ -5,6 +5,7 @@ from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
 from cafcases import identifiers
+from cafcases.audit.admin import HistoryAdminMixin
 from cafcases.models import Identifier, Organisation, Person
 
 from .base import BigTableAdmin, user_is_national
@@ -107,7 +108,7 @@ class WriteInsteadFilter(admin.SimpleListFilter):
 
 
 @admin.register(Person)
-class PersonAdmin(BigTableAdmin):
+class PersonAdmin(HistoryAdminMixin, BigTableAdmin):
     list_display = [
         "display_name",
         "birth_date_display",
@@ -188,7 +189,7 @@ class PersonAdmin(BigTableAdmin):
 
 
 @admin.register(Identifier)
-class IdentifierAdmin(BigTableAdmin):
+class IdentifierAdmin(HistoryAdminMixin, BigTableAdmin):
     list_display = ["masked_value", "kind", "status", "person", "issuing_organisation", "issued_on"]
     list_filter = ["kind", "status"]
     list_select_related = ["person", "issuing_organisation"]

@@ -1,7 +1,11 @@
 """The access log in the admin: national administrators browse it; nobody adds, changes or deletes a line."""
 
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 from cafcases.audit.models import AccessLog
 
@@ -41,3 +45,25 @@ class AccessLogAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class HistoryAdminMixin(SimpleHistoryAdmin):
+    """The change history of an object (django-simple-history) behind the admin's "Historique" button, read-only.
+
+    Reverting to an old version is refused: it would bypass the services, the workflow and their timeline.
+    """
+
+    object_history_list_template = "admin/audit/object_history_list.html"
+
+    def revert_disabled(self, request, obj=None):
+        return True
+
+    def history_view(self, request, object_id, extra_context=None):
+        # simple_history falls back on the last version of an object the user's queryset does not hold: an object
+        # out of the user's caisse must stay out of reach, its past included.
+        if self.get_object(request, unquote(object_id)) is None:
+            raise Http404
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        raise PermissionDenied
