@@ -48,7 +48,11 @@ def _normalise_recipient(channel, to):
 def message_queue(
     *, channel, to, purpose, body, dedupe_key, subject="", about=None, case=None, person=None, attachments=()
 ):
-    """Record a message to send after commit; the same dedupe_key again returns the first message, sent once."""
+    """Record a message to send after commit; the same dedupe_key again returns the first message, sent once.
+
+    A recipient that cannot be used (an invalid phone number or address) gives a message already failed, with the
+    reason; a wrong channel, a missing subject or body raise ValidationError (those are the caller's mistakes).
+    """
     existing = Message.objects.filter(dedupe_key=dedupe_key).first()
     if existing is not None:
         return existing
@@ -60,9 +64,17 @@ def message_queue(
         raise ValidationError(_("Un courriel a un sujet."), code="subject")
     if channel == MessageChannel.SMS and attachments:
         raise ValidationError(_("Un SMS ne porte pas de pièce jointe."), code="attachments")
+    # An address that cannot be used is recorded as a failed message rather than raised: the caller's booking or
+    # letter must not be lost because its message cannot leave, and the failure stays visible with its reason.
+    try:
+        recipient, failure = _normalise_recipient(channel, to), ""
+    except ValidationError as error:
+        recipient, failure = str(to)[:254], error.messages[0]
     message = Message(
         channel=channel,
-        to=_normalise_recipient(channel, to),
+        to=recipient,
+        status=MessageStatus.FAILED if failure else MessageStatus.QUEUED,
+        failure_reason=failure,
         purpose=purpose,
         subject=subject,
         body=body,
@@ -85,7 +97,8 @@ def message_queue(
         if existing is None:
             raise
         return existing
-    transaction.on_commit(lambda: _enqueue_send(message.pk))
+    if not failure:
+        transaction.on_commit(lambda: _enqueue_send(message.pk))
     return message
 
 
@@ -162,7 +175,7 @@ def message_report(*, message, status, reason="", at=None):
 
     if status not in (MessageStatus.DELIVERED, MessageStatus.FAILED):
         raise ValidationError(_("État de remise inconnu."), code="status")
-    message = Message.objects.select_for_update().select_related("case", "person").get(pk=message.pk)
+    message = Message.objects.select_for_update(of=("self",)).select_related("case", "person").get(pk=message.pk)
     if message.status == MessageStatus.FAILED or message.status == status:
         return message
     message.status = status

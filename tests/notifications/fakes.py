@@ -1,8 +1,10 @@
-"""Backends that fail, for the failure tests."""
+"""Backends that fail or take their time, for the failure and concurrency tests."""
+
+import time
 
 from django.core.mail.backends.base import BaseEmailBackend
 
-from cafcases.notifications.sms import BaseSmsBackend, SmsError
+from cafcases.notifications.sms import BaseSmsBackend, LocmemSmsBackend, SmsError
 
 
 class RefusingSmsBackend(BaseSmsBackend):
@@ -13,3 +15,11 @@ class RefusingSmsBackend(BaseSmsBackend):
 class BrokenEmailBackend(BaseEmailBackend):
     def send_messages(self, email_messages):
         raise ConnectionRefusedError("smtp down")
+
+
+class SlowLocmemSmsBackend(LocmemSmsBackend):
+    """Takes its time, so that concurrent senders really overlap."""
+
+    def send(self, *, to, body):
+        time.sleep(0.2)
+        return super().send(to=to, body=body)

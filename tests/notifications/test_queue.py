@@ -120,19 +120,36 @@ def test_a_failed_email_is_recorded_too(django_capture_on_commit_callbacks, sett
     ("kwargs", "code"),
     [
         ({"channel": "fax"}, "channel"),
-        ({"to": "not a number"}, "phone"),
-        ({"to": "+33 1"}, "phone"),
-        ({"channel": "email", "to": "nobody", "subject": "s"}, "invalid"),
         ({"channel": "email", "to": "a@example.org"}, "subject"),
         ({"attachments": [("a.ics", b"", "text/calendar")]}, "attachments"),
         ({"body": ""}, "incomplete"),
+        ({"dedupe_key": ""}, "incomplete"),
     ],
 )
-def test_bad_messages_are_refused(kwargs, code):
+def test_the_callers_mistakes_are_refused(kwargs, code):
     with pytest.raises(ValidationError) as error:
         queue_sms(**kwargs)
     assert error.value.code == code
     assert Message.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "reason"),
+    [
+        ({"to": "not a number"}, "Numéro de téléphone illisible pour un SMS."),
+        ({"to": "+33 6 12 34 56 78 90"}, "Numéro de téléphone invalide pour un SMS."),
+        ({"channel": "email", "to": "nobody", "subject": "s"}, "Saisissez une adresse de courriel valide."),
+    ],
+)
+def test_an_unusable_recipient_gives_a_failed_message_and_sends_nothing(
+    django_capture_on_commit_callbacks, sms_outbox, kwargs, reason
+):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        message = queue_sms(**kwargs)
+    assert callbacks == []
+    message.refresh_from_db()
+    assert (message.status, message.failure_reason, message.attempts) == (MessageStatus.FAILED, reason, 0)
+    assert sms_outbox == [] and mail.outbox == []
 
 
 def test_redact_removes_numbers_and_addresses():
