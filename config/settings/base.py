@@ -113,11 +113,18 @@ PHONENUMBER_DB_FORMAT = "E164"
 # they never collide with the order numbers INSEE hands out for definitive NIRs in the same body.
 CAF_WAITING_ORDER_RANGE = tuple(env.list("CAF_WAITING_ORDER_RANGE", cast=int, default=[900, 999]))
 
+# Every handler masks NIR- and NIA-shaped text (cafcases.audit.log_filters). Django's own loggers are routed to the
+# same handler, instead of Django's defaults (whose mail_admins would send unmasked tracebacks).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"scrub_numbers": {"()": "cafcases.audit.log_filters.ScrubNumbersFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["scrub_numbers"]}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+    "loggers": {
+        "django": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO"), "propagate": False},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }
 CASE_STALE_AFTER_DAYS = env.int("CASE_STALE_AFTER_DAYS", default=30)
 # Access log of numbers read in clear (décret 2019-341): lines older than this are purged (`purge_access_log`).
