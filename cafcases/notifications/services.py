@@ -187,7 +187,8 @@ def message_report(*, message, status, reason="", at=None):
     message.save(update_fields=["status", "status_at", "failure_reason"])
     channel = ContactChannel.SMS if message.channel == MessageChannel.SMS else ContactChannel.EMAIL
     note = redact(
-        _("%(purpose)s non remis : %(reason)s") % {"purpose": message.purpose, "reason": message.failure_reason}
+        _("%(channel)s « %(purpose)s » non remis : %(reason)s")
+        % {"channel": message.get_channel_display(), "purpose": message.purpose, "reason": message.failure_reason}
     )
     if message.case is not None:
         contact_record(case=message.case, channel=channel, outcome=ContactOutcome.UNDELIVERED, by=None, note=note)

@@ -1,11 +1,15 @@
 """The development command that plays the provider, and the worker that sends queued messages."""
 
+from io import StringIO
+
 import pytest
+import time_machine
 from django.core.management import CommandError, call_command
 from django.db import transaction
 from django_tasks_db.models import DBTaskResult
 
 from cafcases.models import ContactAttempt, ContactOutcome
+from cafcases.notifications import views
 from cafcases.notifications.models import Message, MessageStatus
 from cafcases.notifications.services import message_queue
 from tests.factories import CaseFactory
@@ -15,8 +19,6 @@ pytestmark = pytest.mark.django_db
 
 
 def simulate(*args):
-    from io import StringIO
-
     out = StringIO()
     call_command("simulate_delivery_report", *args, stdout=out)
     return out.getvalue()
@@ -57,8 +59,6 @@ def test_the_command_explains_what_it_cannot_do(settings):
 def test_the_command_shows_a_refusal(settings, monkeypatch):
     message = sent_message()
     # The server and the command disagree on the secret: the server refuses the signature.
-    from cafcases.notifications import views
-
     monkeypatch.setattr(views, "signature_valid", lambda raw, header: False)
     with pytest.raises(CommandError, match=r"Rapport refusé \(403\) : Signature absente ou invalide."):
         simulate(str(message.pk), "--status", "delivered")
@@ -84,3 +84,20 @@ def test_the_database_worker_sends_a_queued_message_once(settings, sms_outbox):
     result.save()
     call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
     assert len(sms_outbox) == 1
+
+
+def test_messages_left_queued_are_enqueued_again_and_sent_once(sms_outbox):
+    with time_machine.travel("2026-11-29 10:00 +0000", tick=False):
+        stuck = Message.objects.create(channel="sms", to="+33612345678", purpose="p", body="b", dedupe_key="stuck")
+    with time_machine.travel("2026-11-29 10:10 +0000", tick=False):
+        recent = Message.objects.create(channel="sms", to="+33612345678", purpose="p", body="b", dedupe_key="recent")
+    with time_machine.travel("2026-11-29 10:20 +0000", tick=False):
+        out = StringIO()
+        call_command("send_queued_messages", stdout=out)
+        assert out.getvalue() == "1 message(s) remis en file d'envoi.\n"
+        call_command("send_queued_messages", "--older-than", "0", stdout=out)
+    stuck.refresh_from_db()
+    recent.refresh_from_db()
+    assert stuck.status == recent.status == MessageStatus.SENT
+    assert stuck.attempts == recent.attempts == 1
+    assert len(sms_outbox) == 2

@@ -37,7 +37,7 @@ def test_a_failed_sms_goes_to_the_contact_log_and_flags_the_phone(client):
     assert (message.status, message.failure_reason) == (MessageStatus.FAILED, "Numéro [numéro] inconnu de l'opérateur")
     [attempt] = ContactAttempt.objects.filter(case=case)
     assert (attempt.channel, attempt.outcome, attempt.by) == (ContactChannel.SMS, ContactOutcome.UNDELIVERED, None)
-    assert attempt.note == "confirmation non remis : Numéro [numéro] inconnu de l'opérateur"
+    assert attempt.note == "SMS « confirmation » non remis : Numéro [numéro] inconnu de l'opérateur"
     case.refresh_from_db()
     case.person.refresh_from_db()
     assert case.person.phone_unreachable
@@ -67,7 +67,7 @@ def test_a_bounced_email_goes_to_the_contact_log_without_flagging_the_phone(clie
     assert message.status == MessageStatus.FAILED
     [attempt] = ContactAttempt.objects.filter(case=case)
     assert (attempt.channel, attempt.outcome) == (ContactChannel.EMAIL, ContactOutcome.UNDELIVERED)
-    assert attempt.note == "confirmation non remis : 550 mailbox unavailable"
+    assert attempt.note == "Courriel « confirmation » non remis : 550 mailbox unavailable"
     case.person.refresh_from_db()
     assert not case.person.phone_unreachable
 
