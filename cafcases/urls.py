@@ -4,7 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 from django.views.generic import RedirectView
 
-from cafcases.views import cases, queue
+from cafcases.views import cases, letters, queue
 from cafcases.views import dashboard as dashboard_views
 from cafcases.views import exports as export_views
 
@@ -41,6 +41,10 @@ urlpatterns = [
     path("dossiers/<int:pk>/attribuer/", cases.case_assign_view, name="case_assign"),
     path("dossiers/<int:pk>/desattribuer/", cases.case_unassign_view, name="case_unassign"),
     path("dossiers/<int:pk>/numeros/<int:identifier_pk>/afficher/", cases.case_reveal, name="case_reveal"),
+    path("dossiers/<int:pk>/lettre/", letters.case_letter, name="case_letter"),
+    path("dossiers/courriers/", letters.queue_letters, name="queue_letters"),
+    path("courriers/<int:batch_id>/", letters.letter_batch, name="letter_batch"),
+    path("courriers/<int:batch_id>/courriers.<slug:kind>", letters.letter_batch_file, name="letter_batch_file"),
     path("pilotage/", dashboard_views.dashboard, name="dashboard"),
     path("pilotage/export/<slug:table>.<slug:fmt>", export_views.dashboard_export, name="dashboard_export"),
 ]

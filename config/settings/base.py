@@ -156,3 +156,9 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="ne-pas-repondre@cafcases
 
 # Partner API (cafcases.api): calls allowed per client token, as "count/period" (s, m, h, d), counted in the cache.
 API_RATE_LIMIT = env("API_RATE_LIMIT", default="120/m")
+
+# Mass operations (cafcases.imports, cafcases.letters). The public booking page the letters and their QR code give.
+PUBLIC_BOOKING_URL = env("PUBLIC_BOOKING_URL", default="http://127.0.0.1:8000/rendez-vous/")
+# Beyond these sizes an uploaded import file, or a batch of letters, runs as a background task (`manage.py db_worker`).
+IMPORT_INLINE_MAX_ROWS = env.int("IMPORT_INLINE_MAX_ROWS", default=2000)
+LETTERS_INLINE_MAX = env.int("LETTERS_INLINE_MAX", default=200)
