@@ -37,6 +37,7 @@ from cafcases.services import (
 from cafcases.services.access import number_reveal
 
 TIMELINE_LIMIT = 100
+APPOINTMENTS_LIMIT = 10
 
 
 def scoped_case(request, pk):
@@ -104,6 +105,9 @@ def case_page(request, case, *, bound=None, revealed=None, status=200):
             )
             for request_ in requests
         ],
+        "appointments": list(
+            case.appointments.select_related("site", "motif").order_by("-starts_at")[:APPOINTMENTS_LIMIT]
+        ),
         "contacts": list(case.contacts.select_related("by")[:50]),
         "notes": list(case.notes.select_related("by")[:50]),
         "contact_form": bound.get("contact") or ContactForm(prefix="contact"),

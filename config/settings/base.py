@@ -157,6 +157,13 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="ne-pas-repondre@cafcases
 # Partner API (cafcases.api): calls allowed per client token, as "count/period" (s, m, h, d), counted in the cache.
 API_RATE_LIMIT = env("API_RATE_LIMIT", default="120/m")
 
+# Appointment booking (cafcases.booking). Links in messages point to the public site; online bookings are limited
+# per IP and per phone, counted in the cache: LocMem is per process, so production needs a shared cache (Redis,
+# Memcached or the database cache) for the limits to hold across workers.
+BOOKING_PUBLIC_BASE_URL = env("BOOKING_PUBLIC_BASE_URL", default="http://localhost:8000")
+BOOKING_RATE_PER_IP = env("BOOKING_RATE_PER_IP", default="20/h")
+BOOKING_RATE_PER_PHONE = env("BOOKING_RATE_PER_PHONE", default="5/h")
+
 # Mass operations (cafcases.imports, cafcases.letters). The public booking page the letters and their QR code give.
 PUBLIC_BOOKING_URL = env("PUBLIC_BOOKING_URL", default="http://127.0.0.1:8000/rendez-vous/")
 # Beyond these sizes an uploaded import file, or a batch of letters, runs as a background task (`manage.py db_worker`).

@@ -93,3 +93,10 @@ def make_appointment(site, motif, starts_at, *, counter=None, person=None, case=
         channel=values.pop("channel", BookingChannel.AGENT),
         **values,
     )
+
+
+def text(response):
+    """The page's HTML with entities decoded, so that tests can look for French apostrophes."""
+    import html
+
+    return html.unescape(response.content.decode())
