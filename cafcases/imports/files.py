@@ -69,9 +69,14 @@ def normalise_column(name: str) -> str:
 
 
 def read_table(path, *, required, known) -> Table:
-    """Read and decode the whole file, check its header; raise FileError when it cannot be imported at all."""
+    """Read and decode the whole file (a path, or an open binary file such as an upload), check its header; raise
+    FileError when it cannot be imported at all."""
     try:
-        data = Path(path).read_bytes()
+        if hasattr(path, "read"):
+            path.seek(0)
+            data = path.read()
+        else:
+            data = Path(path).read_bytes()
     except OSError as error:
         raise FileError(_("Impossible de lire le fichier : %(error)s.") % {"error": error.strerror or error}) from error
     text = decode(data)
@@ -116,10 +121,21 @@ def check_report_path(path):
 def write_report(path, header, problems):
     """The report: ``;``-separated UTF-8 with a BOM, so that a French spreadsheet opens it as it is."""
     with open(path, "w", encoding="utf-8-sig", newline="") as handle:
-        writer = csv.writer(handle, delimiter=";")
-        writer.writerow(header)
-        for problem in problems:
-            writer.writerow([problem.line, problem.key, problem.column, problem.reason])
+        _write_problems(handle, header, problems)
+
+
+def report_bytes(header, problems) -> bytes:
+    """The same report as ``write_report``, in memory (to keep it beside an import run from the admin)."""
+    buffer = io.StringIO()
+    _write_problems(buffer, header, problems)
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def _write_problems(handle, header, problems):
+    writer = csv.writer(handle, delimiter=";")
+    writer.writerow(header)
+    for problem in problems:
+        writer.writerow([problem.line, problem.key, problem.column, problem.reason])
 
 
 class Progress:

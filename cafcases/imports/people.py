@@ -101,9 +101,11 @@ def validated_chunks(table, parser, size=CHUNK_SIZE):
 class PeopleImport:
     """``run()`` reads, validates and (unless dry_run) writes the file; FileError when it cannot be read."""
 
-    def __init__(self, path, *, caisse, cpam, dry_run=False, progress=None, chunk_size=CHUNK_SIZE):
+    def __init__(self, path, *, caisse, cpam, dry_run=False, progress=None, chunk_size=CHUNK_SIZE, name=None):
+        """path: a file path, or an open binary file (then ``name`` is the file's name for the timeline)."""
         self.path, self.caisse, self.cpam, self.dry_run = path, caisse, cpam, dry_run
         self.progress, self.chunk_size = progress, chunk_size
+        self.name = name or Path(getattr(path, "name", path)).name
 
     def run(self):
         started = time.monotonic()
@@ -119,7 +121,7 @@ class PeopleImport:
                     # at the commit; no JIT compilation, which costs more than it saves on these short statements.
                     cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
                     cursor.execute("SET LOCAL jit = off")
-            comment = _("Import du fichier « %(file)s ».") % {"file": Path(self.path).name}
+            comment = _("Import du fichier « %(file)s ».") % {"file": self.name}
             cases = NewCases(self.caisse, self.cpam, today, comment)
             writer = None if self.dry_run else writer_for(cases)
             registry, follow_ups, done = Registry(self.caisse), [], 0

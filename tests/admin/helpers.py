@@ -26,7 +26,14 @@ from cafcases.models import (
     User,
 )
 from cafcases.roles import NATIONAL_ADMIN_PERMISSIONS
-from tests.admin import recipes_api, recipes_booking, recipes_notifications, recipes_security, recipes_tasks
+from tests.admin import (
+    recipes_api,
+    recipes_booking,
+    recipes_massops,
+    recipes_notifications,
+    recipes_security,
+    recipes_tasks,
+)
 from tests.admin.case_recipes import CASE_RECIPES
 from tests.factories import IdentifierFactory, OrganisationFactory, PersonFactory, UserFactory
 
@@ -188,6 +195,7 @@ for recipes in (
     recipes_notifications.RECIPES,
     recipes_security.RECIPES,
     recipes_api.RECIPES,
+    recipes_massops.RECIPES,
 ):
     RECIPES.update({model: Recipe(build, filters) for model, (build, filters) in recipes.items()})
 
