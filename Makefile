@@ -41,5 +41,11 @@ format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+# Benchmarks on a dedicated PostgreSQL database (bench/README.md); BENCH_SCALES=10000 for a quick run. Exits non-zero
+# only on a correctness failure; missed speed goals are printed as MISSED.
+bench: install
+	command -v wrk >/dev/null || apt-get install -y wrk || sudo apt-get install -y wrk
+	$(BIN)/python bench/run.py
+
 clean:
 	rm -rf $(VENV) db.sqlite3 db.sqlite3-* staticfiles .hypothesis
