@@ -10,6 +10,7 @@ from django.db.models import Prefetch
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -22,6 +23,9 @@ from cafcases.stats import definitions as dashboard
 
 PAGE_SIZE = 50
 SEARCH_LIMIT = 50
+# Tabs count up to this many cases, then say "1 000+": an exact count of a big caisse's "Tous" reads half a million
+# index entries on every page view (docs/PERFORMANCE.md); the open tab's own total stays exact.
+TAB_COUNT_LIMIT = 1000
 
 TABS = {
     "a-prendre": gettext_lazy("À prendre"),
@@ -120,6 +124,12 @@ class QueueFilterForm(forms.Form):
         return self.is_valid() and any(self.cleaned_data.values())
 
 
+def capped_count(queryset):
+    """The number of rows, or "1 000+" from TAB_COUNT_LIMIT on (COUNT over a LIMIT subquery: bounded work)."""
+    count = queryset.order_by()[:TAB_COUNT_LIMIT].count()
+    return f"{number_format(TAB_COUNT_LIMIT, force_grouping=True)}+" if count >= TAB_COUNT_LIMIT else count
+
+
 def parse_cursor(raw):
     """ "57.2026-03-01.1234" → (57, date, 1234); "57._.1234" when the case has no deadline; None if malformed."""
     try:
@@ -178,7 +188,7 @@ def queue(request):
         {
             "slug": slug,
             "label": label,
-            "count": tab_queryset(slug, user=user, organisation=organisation, today=today).count(),
+            "count": capped_count(tab_queryset(slug, user=user, organisation=organisation, today=today)),
             "url": f"{reverse('queue')}?{urlencode({**tab_params, 'onglet': slug})}",
             "active": slug == tab,
         }

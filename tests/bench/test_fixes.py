@@ -1,0 +1,50 @@
+"""The fixes the benchmarks called for (docs/PERFORMANCE.md): capped tab counts, take-next without a clock refresh."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from cafcases.models import Case, CaseEvent, EventKind
+from cafcases.services.queue import case_take_next
+from cafcases.views import queue as queue_views
+from tests.factories import CaseFactory, OrganisationFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_tab_counts_are_exact_below_the_limit_and_capped_from_it(client, monkeypatch):
+    caf = OrganisationFactory()
+    agent = UserFactory(organisation=caf)
+    for _ in range(3):
+        CaseFactory(caf=caf)
+    client.force_login(agent)
+    monkeypatch.setattr(queue_views, "TAB_COUNT_LIMIT", 5)
+    counts = {tab["slug"]: tab["count"] for tab in client.get("/dossiers/").context["tabs"]}
+    assert counts["a-prendre"] == 3 and counts["tous"] == 3
+    monkeypatch.setattr(queue_views, "TAB_COUNT_LIMIT", 3)
+    response = client.get("/dossiers/")
+    counts = {tab["slug"]: tab["count"] for tab in response.context["tabs"]}
+    assert counts["a-prendre"] == "3+" and counts["termines"] == 0
+    assert response.context["count"] == 3  # the open tab's own total stays exact
+    assert '<span class="count">3+</span>' in response.content.decode()
+
+
+def test_take_next_assigns_and_records_without_touching_the_clocks():
+    caf = OrganisationFactory()
+    agent = UserFactory(organisation=caf)
+    case = CaseFactory(caf=caf)
+    before = Case.objects.get(pk=case.pk)
+    with CaptureQueriesContext(connection) as captured:
+        taken = case_take_next(agent=agent)
+    # The clock refresh reads the requests (country statistics) and the numbers: a cost that grew with the volume.
+    tables = " ".join(query["sql"] for query in captured.captured_queries)
+    assert "cafcases_certificationrequest" not in tables and "cafcases_identifier" not in tables
+    after = Case.objects.get(pk=case.pk)
+    assert taken.pk == case.pk and after.assigned_to == agent and after.version == before.version + 1
+    assert (after.next_deadline, after.priority, after.nia_valid_until) == (
+        before.next_deadline,
+        before.priority,
+        before.nia_valid_until,
+    )
+    assert CaseEvent.objects.filter(case=case, kind=EventKind.ASSIGNMENT, by=agent).count() == 1
+    assert case_take_next(agent=agent) is None
