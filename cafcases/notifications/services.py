@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cafcases.clocks import CLOCK_FIELDS, refresh_clocks
-from cafcases.models import Case, ContactChannel, ContactOutcome, Person
+from cafcases.models import Case, ContactChannel, ContactOutcome, EventKind, Person
 
 from .models import Message, MessageAttachment, MessageChannel, MessageStatus
 from .sms import get_sms_backend
@@ -154,7 +154,9 @@ def message_send(*, message_pk):
 
 
 def _flag_unreachable_without_case(person):
-    """An SMS about no case: flag the person's phone and refresh the priority of their open cases."""
+    """An SMS about no case: flag the person's phone, say so on their open cases' timelines, refresh their priority."""
+    from cafcases.services.events import event_record
+
     locked = Person.objects.select_for_update().get(pk=person.pk)
     if locked.phone_unreachable:
         return
@@ -162,7 +164,13 @@ def _flag_unreachable_without_case(person):
     locked.save(update_fields=["phone_unreachable", "updated_at"])
     cases = refresh_clocks(Case.objects.open().filter(person=locked).select_related("person"), timezone.localdate())
     for case in cases:
-        case.save(update_fields=CLOCK_FIELDS)
+        event_record(
+            case=case,
+            kind=EventKind.CONTACT,
+            by=None,
+            summary=_("Téléphone signalé injoignable (SMS non remis) : écrire plutôt qu'appeler"),
+        )
+        case.save(update_fields=["last_event_at", *CLOCK_FIELDS])
 
 
 @transaction.atomic

@@ -1,6 +1,7 @@
 """Delivery reports from the email and SMS providers: signed, fresh, applied once."""
 
 import datetime
+import logging
 import time
 
 from django.conf import settings
@@ -14,8 +15,12 @@ from .models import Message, MessageChannel
 from .services import message_report
 from .webhooks import MAX_BODY_BYTES, SIGNATURE_HEADER, ReportError, parse_report, signature_valid
 
+logger = logging.getLogger(__name__)
+
 
 def _refuse(status, error):
+    # The refusal's own words only: the body may hold a phone number or an address, and is never logged.
+    logger.warning("Delivery report refused (%s): %s", status, error)
     return JsonResponse({"error": str(error)}, status=status)
 
 

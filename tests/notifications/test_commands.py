@@ -1,5 +1,6 @@
 """The development command that plays the provider, and the worker that sends queued messages."""
 
+import io
 from io import StringIO
 
 import pytest
@@ -101,3 +102,30 @@ def test_messages_left_queued_are_enqueued_again_and_sent_once(sms_outbox):
     assert stuck.status == recent.status == MessageStatus.SENT
     assert stuck.attempts == recent.attempts == 1
     assert len(sms_outbox) == 2
+
+
+def test_the_command_can_post_to_a_running_server(client, monkeypatch):
+    """With --url the report goes over HTTP; here the test client stands in for the server."""
+    from cafcases.notifications.management.commands import simulate_delivery_report
+
+    message = sent_message()
+    posted = []
+
+    def urlopen(request, timeout):
+        posted.append(request.full_url)
+        response = client.post(
+            request.full_url.removeprefix("http://127.0.0.1:8000"),
+            data=request.data,
+            content_type="application/json",
+            headers={"X-Cafcases-Signature": request.get_header("X-cafcases-signature")},
+        )
+        answer = io.BytesIO(response.content)
+        answer.status = response.status_code
+        return answer
+
+    monkeypatch.setattr(simulate_delivery_report.urllib.request, "urlopen", urlopen)
+    output = simulate(str(message.pk), "--status", "delivered", "--url", "http://127.0.0.1:8000/")
+    assert posted == ["http://127.0.0.1:8000/webhooks/messages/sms/"]
+    assert output == f"Rapport accepté (200) : message n°{message.pk} delivered.\n"
+    message.refresh_from_db()
+    assert message.status == MessageStatus.DELIVERED

@@ -1,5 +1,6 @@
 """Delivery reports: signed, fresh, applied once; hostile input answers 4xx, never 500."""
 
+import logging
 import time
 
 import pytest
@@ -72,13 +73,26 @@ def test_a_bounced_email_goes_to_the_contact_log_without_flagging_the_phone(clie
     assert not case.person.phone_unreachable
 
 
-def test_a_failed_sms_without_a_case_still_flags_the_person(client):
+def test_a_failed_sms_without_a_case_still_flags_the_person_and_tells_their_open_case(client):
+    case = CaseFactory()
+    sent_message(person=case.person)
+    assert post_report(client, "sms", status="failed").status_code == 200
+    case.person.refresh_from_db()
+    assert case.person.phone_unreachable
+    assert ContactAttempt.objects.count() == 0
+    event = case.events.get(kind=EventKind.CONTACT)
+    assert event.summary == "Téléphone signalé injoignable (SMS non remis) : écrire plutôt qu'appeler"
+    assert event.by is None
+
+
+def test_a_failed_sms_of_a_person_without_any_case(client):
     person = PersonFactory()
-    sent_message(person=person)
+    message = sent_message(person=person)
     assert post_report(client, "sms", status="failed").status_code == 200
     person.refresh_from_db()
-    assert person.phone_unreachable
-    assert ContactAttempt.objects.count() == 0
+    message.refresh_from_db()
+    assert person.phone_unreachable and message.status == MessageStatus.FAILED
+    assert message.failure_reason == "Non remis (sans motif donné par le prestataire)"
 
 
 def test_a_late_delivered_report_does_not_undo_a_failure(client):
@@ -204,3 +218,12 @@ def test_the_webhook_needs_no_csrf_token(client):
     sent_message()
     csrf_client = Client(enforce_csrf_checks=True)
     assert post_report(csrf_client, "sms").status_code == 200
+
+
+def test_a_refusal_is_logged_without_the_body(client, caplog):
+    sent_message()
+    body = b'{"message_id": "prov-1", "status": "lost", "reason": "+33612345678 personne@example.org", "timestamp": 1}'
+    with caplog.at_level(logging.WARNING, logger="cafcases.notifications.views"):
+        assert post_report(client, "sms", body=body).status_code == 400
+    assert "Delivery report refused (400)" in caplog.text
+    assert "33612345678" not in caplog.text and "personne@" not in caplog.text
