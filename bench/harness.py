@@ -168,7 +168,9 @@ def render_markdown(results):
             lines.append(f"| {int(scale):,} | {name} | {_cell(plan.get('ms'), 2)} | {scans} |")
     imported = results.get("import")
     if imported:
-        lines += ["", "## Import of people (68,000 rows)", "", "| run | seconds | rows/s |", "|---|---|---|"]
+        lines += ["", "## Import of people (68,000 rows)", ""]
+        lines += [f"> {imported[key]}" for key in ("error", "timed_out") if key in imported]
+        lines += ["| run | seconds | rows/s |", "|---|---|---|"]
         for key, label in (("dry_run_s", "dry run"), ("full_s", "full import"), ("copy_s", "raw COPY (reference)")):
             seconds = imported.get(key)
             speed = imported["rows"] / seconds if seconds else None
