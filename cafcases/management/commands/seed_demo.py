@@ -275,6 +275,9 @@ class Command(BaseCommand):
             _("Jeu de démonstration : %(created)s personne(s) créée(s), %(total)s personne(s) en base.")
             % {"created": created, "total": Person.objects.count()}
         )
+        from cafcases.booking.demo import seed_booking_demo  # the booking app's own demo data
+
+        seed_booking_demo(self.teams)
         if people:
             self.seed_volume(people, batch_size)
         self.print_cases()
