@@ -49,7 +49,7 @@ class PublicBookingForm(forms.Form):
         label=_("Date de naissance"),
         help_text=_("Au format JJ/MM/AAAA."),
         input_formats=["%d/%m/%Y", "%Y-%m-%d"],
-        widget=forms.DateInput(attrs={"autocomplete": "bday", "placeholder": "JJ/MM/AAAA"}, format="%d/%m/%Y"),
+        widget=forms.DateInput(attrs={"autocomplete": "bday", "placeholder": _("JJ/MM/AAAA")}, format="%d/%m/%Y"),
     )
     phone = PhoneNumberField(
         label=_("Téléphone portable"),

@@ -64,9 +64,10 @@ def _week(request):
         return 0
 
 
-def _slot_days(site, motif, week):
+def _slot_days(site, motif, week, *, except_start=None):
     first_day = timezone.localdate() + datetime.timedelta(days=7 * week)
-    return by_day(site_slots(site, motif, first_day=first_day, days=7), distinct_times=True)
+    slots = [slot for slot in site_slots(site, motif, first_day=first_day, days=7) if slot.starts_at != except_start]
+    return by_day(slots, distinct_times=True)
 
 
 @public_language
@@ -231,7 +232,7 @@ def manage_move(request, token):
         "booking/public_move.html",
         _manage_context(request, appointment, token)
         | {
-            "days": _slot_days(appointment.site, appointment.motif, week),
+            "days": _slot_days(appointment.site, appointment.motif, week, except_start=appointment.starts_at),
             "week": week,
             "previous_week": week - 1 if week > 0 else None,
             "next_week": week + 1 if week + 1 < WEEKS_AHEAD else None,
