@@ -11,5 +11,6 @@ urlpatterns = [
     path("api/", include("cafcases.api.urls")),
     path("webhooks/", include("cafcases.notifications.urls")),
     path("", include("cafcases.booking.urls")),
+    path("", include("cafcases.audit.urls")),
     path("", include("cafcases.urls")),
 ]

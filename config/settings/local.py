@@ -8,3 +8,5 @@ SECRET_KEY = env("SECRET_KEY", default="django-insecure-development-only-key-nev
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 MESSAGE_WEBHOOK_SECRET = env("MESSAGE_WEBHOOK_SECRET", default="development-only-webhook-secret")
+# Demo users log in without a second factor on a developer's machine only (OTP_REQUIRED=true to try it).
+OTP_REQUIRED = env.bool("OTP_REQUIRED", default=not DEBUG)

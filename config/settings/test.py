@@ -29,3 +29,6 @@ WHITENOISE_USE_FINDERS = True
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 SMS_BACKEND = "cafcases.notifications.sms.LocmemSmsBackend"
 MESSAGE_WEBHOOK_SECRET = "tests-only-webhook-secret"
+# Tests log users in with force_login: the second factor is enforced only where a test turns it on
+# (tests/security/test_second_factor.py), the lockout stays on.
+OTP_REQUIRED = False

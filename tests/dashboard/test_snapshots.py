@@ -57,7 +57,8 @@ def test_the_snapshot_page_is_the_live_page(story, login, settings):
     assert stored.context["workload"]["rows"]  # the supervisors' per-agent workload is part of the caisse's snapshot
 
 
-def test_a_stale_snapshot_is_recomputed(story, login):
+def test_a_stale_snapshot_is_recomputed(story, login, settings):
+    settings.SESSION_COOKIE_AGE = 2 * 60 * 60  # the session must outlive the 31 idle minutes the test skips
     client = login(story.supervisor)
     before = counts_by_status(client.get(URL))
     CaseFactory(caf=story.caf)
