@@ -5,6 +5,7 @@ from django.db.models.functions import Length
 from django.utils.translation import gettext_lazy as _
 
 from cafcases.admin.base import CappedCountPaginator
+from cafcases.admin.service_forms import scope_to_cases
 
 from .models import Message, MessageAttachment
 
@@ -70,4 +71,6 @@ class MessageAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_per_page = 50
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("content_type", "case", "person")
+        queryset = super().get_queryset(request).select_related("content_type", "case", "person")
+        # Caisse staff reach only their cases' messages: another caisse's message answers like a missing one.
+        return scope_to_cases(queryset, request.user)

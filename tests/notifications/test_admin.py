@@ -51,3 +51,13 @@ def test_caisse_staff_do_not_see_the_messages(client):
     build_messages(2, 0)
     client.force_login(UserFactory(supervisor=True))
     assert client.get(admin_url(Message, "changelist")).status_code == 403
+
+
+def test_another_caisses_message_answers_like_a_missing_one(client):
+    own, other = build_messages(1, 0), build_messages(1, 0)
+    client.force_login(UserFactory(organisation=own.case.caf))
+    history = admin_url(Message, "history", own.pk)
+    assert client.get(history).status_code == 403  # reachable, but not allowed
+    foreign = client.get(admin_url(Message, "history", other.pk))
+    missing = client.get(admin_url(Message, "history", 10**9))
+    assert (foreign.status_code, foreign["Location"]) == (missing.status_code, missing["Location"]) == (302, "/admin/")
