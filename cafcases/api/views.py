@@ -43,9 +43,10 @@ class ClientRateThrottle(SimpleRateThrottle):
     scope = "api_client"
 
     def __init__(self):
-        super().__init__(rate="1/s")  # replaced on every request: tests and operators may change the setting
+        super().__init__(rate=settings.API_RATE_LIMIT)
 
     def allow_request(self, request):
+        # Read again on every call: the API object lives as long as the process, the setting may be overridden.
         self.rate = settings.API_RATE_LIMIT
         self.num_requests, self.duration = self.parse_rate(self.rate)
         return super().allow_request(request)
