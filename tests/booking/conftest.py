@@ -8,3 +8,12 @@ def _empty_rate_limit_counters():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(scope="session")
+def static_root_for_the_live_server(tmp_path_factory):
+    """WhiteNoise warns (an error here) when STATIC_ROOT does not exist; browser tests ask for this one."""
+    from django.test import override_settings
+
+    with override_settings(STATIC_ROOT=str(tmp_path_factory.mktemp("static"))):
+        yield

@@ -1,27 +1,16 @@
 """The public booking in Chromium, in French then in English; axe-core finds no serious or critical issue."""
 
 import re
-from pathlib import Path
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
-from django.test import override_settings
 from playwright.sync_api import expect
 
 from cafcases.booking.models import Appointment, AppointmentStatus
+from tests.booking.browser import SHOTS, assert_accessible
 from tests.booking.factories import make_motif, make_site
 from tests.views.helpers import ensure_reference_data
 
-pytestmark = pytest.mark.browser
-
-SHOTS = Path("/tmp/shots/booking")
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _static_root_for_the_live_server(tmp_path_factory):
-    # WhiteNoise warns (an error here) when STATIC_ROOT does not exist.
-    with override_settings(STATIC_ROOT=str(tmp_path_factory.mktemp("static"))):
-        yield
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("static_root_for_the_live_server")]
 
 
 @pytest.fixture
@@ -32,13 +21,6 @@ def world(transactional_db):
     make_motif(label="Obtenir un numéro d'attente CAF", label_en="Get a CAF waiting number")
     make_motif(public=False, label="Suivi avec un agent", label_en="Follow-up")
     return site
-
-
-def assert_accessible(page):
-    violations = Axe().run(page).response["violations"]
-    serious = [(v["id"], v["impact"], [node["target"] for node in v["nodes"]]) for v in violations]
-    serious = [violation for violation in serious if violation[1] in ("serious", "critical")]
-    assert serious == [], serious
 
 
 def walk(page, base_url, words, prefix):

@@ -8,13 +8,12 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from cafcases.booking.models import AppointmentStatus
+from tests.booking.browser import SHOTS, assert_accessible
 from tests.booking.factories import make_appointment, make_motif, make_site
-from tests.booking.test_browser import SHOTS, assert_accessible
-from tests.booking.test_browser import _static_root_for_the_live_server  # noqa: F401 (module fixture)
 from tests.factories import DEMO_PASSWORD, OrganisationFactory, UserFactory
 from tests.views.helpers import ensure_reference_data, open_case
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("static_root_for_the_live_server")]
 
 
 def sign_in(page, base_url, username):
