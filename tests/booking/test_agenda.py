@@ -159,3 +159,27 @@ def test_the_appointment_page_costs_the_same_with_more_messages(client, world, d
     many, response = queries(client, url)
     assert many == few
     assert len(response.context["sent"]) == 2
+
+
+def test_an_agent_with_a_counter_of_their_own_gets_a_link_to_their_agenda(client, world):
+    from cafcases.booking.models import Counter
+
+    counter = Counter.objects.create(site=world["site"], name="Agenda d'Alice", agent=world["agent"])
+    client.force_login(world["agent"])
+    response = client.get(reverse("booking:agenda"))
+    assert response.context["my_counters"] == [counter]
+    assert f"guichet={counter.pk}" in text(response)
+
+
+def test_the_case_page_costs_the_same_with_one_or_five_appointments(client, world):
+    case, site, motif = world["case"], world["site"], world["motif"]
+    client.force_login(world["agent"])
+    url = reverse("case_detail", args=[case.pk])
+    make_appointment(site, motif, past(5), person=case.person, case=case)
+    queries(client, url)
+    one, _ = queries(client, url)
+    for hours in (30, 54, 78, 102):
+        make_appointment(site, motif, past(hours), person=case.person, case=case)
+    five, response = queries(client, url)
+    assert five == one
+    assert len(response.context["appointments"]) == 5

@@ -46,10 +46,16 @@ def agenda_home(request):
     for site in sites:
         site.today_count = today.get(site.pk, 0)
     to_record = Appointment.objects.for_user(request.user).to_record(now)
+    my_counters = list(Counter.objects.filter(agent=request.user, is_active=True).select_related("site"))
     return render(
         request,
         "booking/agenda_home.html",
-        {"sites": sites, "to_record_count": to_record[: TO_RECORD_LIMIT + 1].count(), "limit": TO_RECORD_LIMIT},
+        {
+            "sites": sites,
+            "my_counters": my_counters,
+            "to_record_count": to_record[: TO_RECORD_LIMIT + 1].count(),
+            "limit": TO_RECORD_LIMIT,
+        },
     )
 
 
