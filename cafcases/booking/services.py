@@ -82,7 +82,8 @@ def appointment_book(
         raise ValidationError(_("Ce guichet n'appartient pas à cet accueil."), code="counter")
     if channel == BookingChannel.PUBLIC and motif.bookable_by != "public":
         raise ValidationError(_("Ce motif ne se réserve pas en ligne."), code="motif")
-    if motif.is_phone and person is not None and person.phone_unreachable:
+    # Online, the person gives the number to call themselves; and a refusal there would reveal that they are known.
+    if motif.is_phone and channel == BookingChannel.AGENT and person is not None and person.phone_unreachable:
         raise ValidationError(
             _("Le téléphone de cette personne est signalé injoignable : proposez un rendez-vous à l'accueil."),
             code="unreachable",

@@ -150,3 +150,13 @@ def test_an_agent_of_another_caisse_cannot_see_nor_link(client, known):
     assert client.get(reverse("booking:appointment", args=[appointment.pk])).status_code == 404
     response = client.post(reverse("booking:appointment_link", args=[appointment.pk]), {"person": known["person"].pk})
     assert response.status_code == 404
+
+
+def test_a_known_person_flagged_unreachable_books_a_phone_appointment_online_like_anyone(client, known):
+    person = known["person"]
+    person.phone_unreachable = True
+    person.save()
+    phone_motif = make_motif(phone=True, label="Faire le point par téléphone")
+    _response, appointment = public_booking(client, known["site"], phone_motif, number=known["nia"], phone="0611223344")
+    assert appointment.person == person
+    assert str(appointment.contact_phone()) == "+33611223344"
