@@ -106,3 +106,9 @@ def test_a_throttled_call_is_logged_too(resolve, partners, nia, settings):
     line = AccessLog.objects.order_by("-pk").first()
     assert AccessLog.objects.count() == before + 1
     assert (line.api_client_name, line.person) == ("Portail caf", None)
+
+
+def test_the_second_factor_of_staff_does_not_apply_to_partners(resolve, partners, nia, settings):
+    """Partners authenticate with their token: the TOTP step (cafcases.audit) is for people signing in."""
+    settings.OTP_REQUIRED = True
+    assert resolve(nia, partners.caf_token).status_code == 200
