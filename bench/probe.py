@@ -48,6 +48,22 @@ def login_session(user):
     return session.session_key
 
 
+def touch_sessions(session_keys):
+    """Stamp the sessions as just used, so that no request of the measure renews them (a write once a minute).
+
+    Without it the first request after the long seeding of a large scale saves its session and counts more
+    queries than the same request at the small scale.
+    """
+    try:
+        from cafcases.audit.middleware import IDLE_KEY
+    except ImportError:
+        return
+    for key in session_keys:
+        session = SessionStore(session_key=key)
+        session[IDLE_KEY] = int(time.time())
+        session.save()
+
+
 def client_for(session_key):
     client = Client(HTTP_HOST="127.0.0.1")
     if session_key:

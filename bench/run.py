@@ -154,6 +154,7 @@ def measure_scale(scale, context, results, failures):
         "dashboard": ("GET", "/pilotage/", None),
         "search": ("POST", "/dossiers/recherche/", {"q": context["number"]}),
     }
+    probe.touch_sessions([context["supervisor_session"], *context["agent_sessions"]])
     supervisor = probe.client_for(context["supervisor_session"])
     agent = probe.client_for(context["agent_sessions"][0])
     data = results["scales"][str(scale)] = {"seed_s": round(seed_s, 1), "refresh_dashboard_s": round(refresh_s, 1)}
