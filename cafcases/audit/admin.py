@@ -3,7 +3,6 @@
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from simple_history.admin import SimpleHistoryAdmin
@@ -63,7 +62,7 @@ class HistoryAdminMixin(SimpleHistoryAdmin):
         # simple_history falls back on the last version of an object the user's queryset does not hold: an object
         # out of the user's caisse must stay out of reach, its past included.
         if self.get_object(request, unquote(object_id)) is None:
-            raise Http404
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)  # as Django's own view
         return super().history_view(request, object_id, extra_context)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):

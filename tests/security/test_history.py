@@ -62,4 +62,5 @@ def test_caisse_staff_see_the_history_of_their_own_cases_only(client):
     client.force_login(UserFactory(organisation=case.caf))
     assert client.get(reverse("admin:cafcases_case_history", args=[case.pk])).status_code == 200
     client.force_login(UserFactory())
-    assert client.get(reverse("admin:cafcases_case_history", args=[case.pk])).status_code == 404
+    response = client.get(reverse("admin:cafcases_case_history", args=[case.pk]))
+    assert response.status_code == 302 and response["Location"] == reverse("admin:index")  # as a missing case
