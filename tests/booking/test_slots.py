@@ -170,3 +170,24 @@ def test_site_slots_reads_the_database_in_a_fixed_number_of_queries(django_asser
     # 3 counters × (6 morning + 4 afternoon slots), minus the one booked.
     assert len(found) == 3 * 10 - 1
     assert at(monday, 9) not in [slot.starts_at for slot in found if slot.counter_id == site.counters.first().pk]
+
+
+@pytest.mark.parametrize(
+    ("department", "subdivision"), [("67", "57"), ("68", "57"), ("57", "57"), ("974", "974"), ("59", None)]
+)
+def test_each_site_takes_the_holidays_of_its_department(department, subdivision):
+    from cafcases.booking.models import Site
+
+    assert Site(department=department).holiday_subdivision == subdivision
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("query", "department"), [("20090", "2A"), ("20200", "2B"), ("97400", "974"), ("2a", "2A"), ("67 000", "67")]
+)
+def test_the_public_finds_sites_by_postcode_or_department_overseas_and_in_corsica(query, department):
+    from cafcases.booking.models import Site
+
+    site = make_site(department=department, postcode="00000")
+    make_site(department="59")
+    assert list(Site.objects.near(query)) == [site]
