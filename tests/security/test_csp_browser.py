@@ -73,3 +73,21 @@ def test_admin_and_workspace_pages_raise_no_csp_violation(live_server, page, tra
 
     assert violations == []
     assert [url for url in missing if not url.endswith("/favicon.ico")] == []
+
+
+@pytest.mark.browser
+def test_the_enrolment_qr_code_shows_under_the_policy(live_server, page, transactional_db, settings, tmp_path):
+    settings.OTP_REQUIRED = True
+    ensure_reference_data()
+    supervisor = UserFactory(supervisor=True, username="superviseur-csp")
+    violations = []
+    page.on("console", lambda message: violations.append(message.text) if message.type == "error" else None)
+    page.goto(f"{live_server.url}/connexion/")
+    page.fill("#id_username", supervisor.username)
+    page.fill("#id_password", DEMO_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/connexion/double-authentification/**")
+    qr_code = page.locator("img[src^='data:image/svg+xml']")
+    assert qr_code.evaluate("image => image.complete && image.naturalWidth > 0")
+    page.screenshot(path=tmp_path / "otp-enrol.png", full_page=True)
+    assert [text for text in violations if not text.startswith("Failed to load resource")] == []
