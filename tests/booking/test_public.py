@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from cafcases.booking.models import Appointment, AppointmentStatus, BookingChannel
 from cafcases.booking.signing import manage_token
@@ -202,3 +203,31 @@ def test_the_nia_is_never_stored_in_clear_nor_shown_back(client, site, motif):
     assert nia not in page and "212 031" not in page
     values = Appointment.objects.values_list(flat=True)
     assert all(nia not in str(value) for row in Appointment.objects.values() for value in row.values()), values
+
+
+def test_public_pages_cost_the_same_with_more_appointments(client, site, motif):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.booking.factories import at, make_appointment, next_weekday
+
+    urls = [
+        reverse("booking:public_start") + "?q=59000",
+        reverse("booking:public_motifs", args=[site.pk]),
+        reverse("booking:public_slots", args=[site.pk, motif.pk]) + "?semaine=1",
+    ]
+
+    def counts():
+        result = []
+        for url in urls:
+            with CaptureQueriesContext(connection) as context:
+                assert client.get(url).status_code == 200
+            result.append(len(context))
+        return result
+
+    few = counts()
+    monday = next_weekday(timezone.localdate() + datetime.timedelta(days=6))
+    for day in range(5):
+        for hour in (9, 10, 11, 14, 15):
+            make_appointment(site, motif, at(monday + datetime.timedelta(days=day), hour), birth_name=f"P{day}{hour}")
+    assert counts() == few
