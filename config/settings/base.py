@@ -113,6 +113,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # 15 minutes from the fifth failure, not from the last try
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
 AXES_CLIENT_IP_CALLABLE = "cafcases.audit.ip.client_ip"
+AXES_USERNAME_CALLABLE = "cafcases.audit.lockout.username_from_request"
 AXES_ENABLE_ADMIN = False  # unlock with `manage.py axes_reset_username` (docs/DEPLOYMENT.md)
 # TOTP second factor for supervisors, national administrators and anyone entering the admin site. Only a DEBUG
 # environment may switch it off (local.py: demo users); production forces it on.

@@ -3,7 +3,6 @@
 import json
 
 import pytest
-from django.conf import settings as settings_module
 from django.core.cache import cache
 from django.db import transaction
 from django.urls import reverse
@@ -95,22 +94,7 @@ def test_public_pages_and_forms_never_answer_500(client, targets, value):
         assert response.status_code < 500, (method, url, response.status_code)
 
 
-ON_POSTGRESQL = settings_module.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
-# Reported to the owners of the login: strict, so the mark goes the day it is fixed.
-OVERLONG_USERNAME = (
-    "django-axes records a failed login's username in a varchar(255): on PostgreSQL a longer username answers 500 "
-    "(the login form does not enforce the username's max_length before authenticate())"
-)
-
-
-def login_params():
-    for index, value in enumerate(HOSTILE):
-        gap = ON_POSTGRESQL and len(value) > 255
-        marks = [pytest.mark.xfail(reason=OVERLONG_USERNAME, strict=True)] if gap else []
-        yield pytest.param(value, marks=marks, id=str(index))
-
-
-@pytest.mark.parametrize("value", list(login_params()))
+@pytest.mark.parametrize("value", HOSTILE, ids=range(len(HOSTILE)))
 @pytest.mark.parametrize("name", ["login", "admin:login"])
 def test_the_login_forms_never_answer_500(client, targets, name, value):
     response = client.post(reverse(name), {"username": value, "password": value})
