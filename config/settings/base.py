@@ -224,3 +224,6 @@ PUBLIC_BOOKING_URL = env("PUBLIC_BOOKING_URL", default="http://127.0.0.1:8000/re
 # Beyond these sizes an uploaded import file, or a batch of letters, runs as a background task (`manage.py db_worker`).
 IMPORT_INLINE_MAX_ROWS = env.int("IMPORT_INLINE_MAX_ROWS", default=2000)
 LETTERS_INLINE_MAX = env.int("LETTERS_INLINE_MAX", default=200)
+# Uploaded import files, their reports and the letters' PDFs hold personal data: kept out of the static files and of
+# any public URL, downloaded only through views that check the caisse.
+MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
