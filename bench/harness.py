@@ -77,6 +77,7 @@ def goals(results):
     rows = []
 
     def add(name, value, target, met, unit=""):
+        value = round(value, 3) if isinstance(value, float) else value
         rows.append({"name": name, "value": value, "target": target, "met": met, "unit": unit})
 
     value = ratio(p95(large, "queue"), p95(large, "health"))
