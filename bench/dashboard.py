@@ -38,6 +38,7 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection, reset_queries, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 
+from bench.seed import CASES_SQL, EVENTS_SQL, REQUESTS_SQL  # noqa: E402
 from cafcases import demo_data  # noqa: E402
 from cafcases.models import Case, Person, User  # noqa: E402
 
@@ -99,78 +100,7 @@ WITH people AS (
 SELECT *, now() - interval '1 day' * (span + 0.01 + r8 * greatest(1000 - span, 5)) AS opened_at FROM spanned
 """
 
-CASES_SQL = """
-INSERT INTO cafcases_case (
-    id, person_id, caf_id, cpam_id, assigned_to_id, status, side, track, benefits_at_risk, priority, opened_at,
-    closed_at, closing_reason, version, papers_due_on, nia_valid_until, certification_expected_on,
-    forecast_certified_on, next_deadline, last_event_at
-)
-SELECT case_id, person_id, caf_id, cpam_id,
-    CASE WHEN stage < 7 AND r9 < 0.35 THEN CASE WHEN stage IN (0, 6) THEN caf_agent ELSE cpam_agent END END,
-    (ARRAY['nia_only', 'waiting_number_issued', 'documents_requested', 'documents_complete',
-           'sent_for_certification', 'awaiting_country', 'certified', 'closed'])[stage + 1],
-    (ARRAY['CAF', 'CPAM', 'CPAM', 'CPAM', 'CPAM', 'CPAM', 'CAF', ''])[stage + 1],
-    'standard', '[]'::jsonb, CASE WHEN stage = 7 THEN 0 ELSE (r10 * 100)::int END, opened_at,
-    CASE WHEN stage = 7 THEN opened_at + interval '1 day' * c_close END,
-    CASE WHEN stage = 7 THEN 'certified_and_migrated' ELSE '' END, stage + 1,
-    CASE WHEN stage >= 2 THEN (opened_at + interval '1 day' * c_request + interval '3 months')::date END,
-    (opened_at + interval '9 months')::date,
-    CASE WHEN stage IN (4, 5) THEN (opened_at + interval '1 day' * c_send)::date + delay END,
-    CASE WHEN stage < 6 THEN (opened_at + interval '1 day' * c_send)::date + delay END,
-    CASE
-        WHEN stage = 2 THEN least((opened_at + interval '1 day' * c_request + interval '3 months')::date,
-                                  (opened_at + interval '9 months')::date)
-        WHEN stage IN (4, 5) THEN least((opened_at + interval '1 day' * c_send)::date + delay,
-                                        (opened_at + interval '9 months')::date)
-        WHEN stage < 6 THEN (opened_at + interval '9 months')::date
-    END,
-    opened_at + interval '1 day' * span
-FROM bench_plan
-"""
-
-# (stage reached, kind, days after opening, from, to, move) — transitions and the usual timeline around them.
-EVENTS_SQL = """
-INSERT INTO cafcases_caseevent (case_id, at, by_id, kind, from_status, to_status, move, summary, comment)
-SELECT p.case_id, p.opened_at + interval '1 day' * e.days, CASE WHEN e.stage IN (0, 1, 6, 7) THEN p.caf_agent
-    ELSE p.cpam_agent END, e.kind, e.from_status, e.to_status, e.move, e.kind, ''
-FROM bench_plan p
-CROSS JOIN LATERAL (VALUES
-    (0, 'opened', 0.0, '', '', ''),
-    (0, 'contact', p.c_issue / 2, '', '', ''),
-    (1, 'transition', p.c_issue, 'nia_only', 'waiting_number_issued', 'issue_waiting_number'),
-    (2, 'transition', p.c_request, 'waiting_number_issued', 'documents_requested', 'request_documents'),
-    (2, 'document', p.c_request + (p.c_complete - p.c_request) / 4, '', '', ''),
-    (2, 'document', p.c_request + (p.c_complete - p.c_request) / 2, '', '', ''),
-    (2, 'contact', p.c_request + (p.c_complete - p.c_request) * 0.6, '', '', ''),
-    (3, 'transition', p.c_complete, 'documents_requested', 'documents_complete', 'mark_documents_complete'),
-    (4, 'transition', p.c_send, 'documents_complete', 'sent_for_certification', 'send_for_certification'),
-    (5, 'transition', p.c_country, 'sent_for_certification', 'awaiting_country', 'mark_awaiting_country'),
-    (5, 'chase', p.c_country + 30, '', '', ''),
-    (6, 'transition', p.c_certify, 'awaiting_country', 'certified', 'record_certified_nir'),
-    (7, 'transition', p.c_close, 'certified', 'closed', 'close_certified')
-) AS e(stage, kind, days, from_status, to_status, move)
-WHERE p.stage >= e.stage AND e.days <= p.span + 0.001
-UNION ALL
-SELECT p.case_id, greatest(p.opened_at + interval '1 day' * p.span, now() - interval '1 day' * p.r7 * 40),
-    CASE WHEN p.stage IN (0, 6) THEN p.caf_agent ELSE p.cpam_agent END, 'assignment', '', '', '', 'assignment', ''
-FROM bench_plan p
-WHERE p.stage < 7 AND p.r9 < 0.35
-"""
-
-REQUESTS_SQL = """
-INSERT INTO cafcases_certificationrequest (
-    case_id, authority, country_id, channel, reference, sent_on, expected_on, answered_on, outcome, created_by_id
-)
-SELECT p.case_id, r.authority, p.country_id, 'portal', '', r.sent_on, r.sent_on + p.delay,
-    CASE WHEN p.stage >= 6 THEN (p.opened_at + interval '1 day' * p.c_certify)::date END,
-    CASE WHEN p.stage >= 6 THEN 'confirmed' ELSE '' END, NULL
-FROM bench_plan p
-CROSS JOIN LATERAL (VALUES
-    (4, 'sandia', (p.opened_at + interval '1 day' * p.c_send)::date),
-    (5, 'country_registry', (p.opened_at + interval '1 day' * p.c_country)::date)
-) AS r(stage, authority, sent_on)
-WHERE p.stage >= r.stage
-"""
+# The cases, their timelines and requests: the same set-based SQL as the `make bench` harness.
 
 
 def seed(target):
