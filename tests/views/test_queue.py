@@ -204,6 +204,9 @@ def test_search_results_link_to_cases_and_never_put_the_number_in_a_url(login, w
     response = client.post(reverse("search"), {"q": value})
     html = response.content.decode()
     assert f'href="{reverse("case_detail", kwargs={"pk": cases.urgent.pk})}"' in html
+    booking = reverse("booking:book_for_person", kwargs={"pk": cases.urgent.person_id})
+    assert f'href="{booking}"' in html
+    assert client.get(booking).status_code == 200
     assert value not in html.replace(f'value="{value}"', "")  # only echoed back in the search box
     assert 'method="post" action="/dossiers/recherche/"' in html  # the header's search box posts too
     assert client.get(reverse("search"), {"q": value}).context["results"] is None
