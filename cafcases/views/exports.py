@@ -23,12 +23,9 @@ def may_export(user):
     return user.is_supervisor or user.is_national_admin or user.is_superuser
 
 
-@login_required
-def queue_export(request, fmt):
-    """The queue's cases, tab and filters as on screen (``/dossiers/export.csv?onglet=…&statut=…``), in queue order."""
-    _check_format(fmt)
-    user = request.user
-    if not may_export(user):
+def queue_selection(request):
+    """(caisse, tab, filters, cases) of the queue as on screen, from the query string; for those who may export."""
+    if not may_export(request.user):
         raise PermissionDenied
     organisation = queue_organisation(request)
     if organisation is None:
@@ -36,9 +33,19 @@ def queue_export(request, fmt):
     tab = request.GET.get("onglet", "a-prendre")
     if tab not in TABS:
         tab = "a-prendre"
-    today = timezone.localdate()
     filters = QueueFilterForm(request.GET or None, organisation=organisation, show_agents=True)
-    queryset = filters.apply(tab_queryset(tab, user=user, organisation=organisation, today=today)).queue_order()
+    cases = tab_queryset(tab, user=request.user, organisation=organisation, today=timezone.localdate())
+    return organisation, tab, filters, filters.apply(cases)
+
+
+@login_required
+def queue_export(request, fmt):
+    """The queue's cases, tab and filters as on screen (``/dossiers/export.csv?onglet=…&statut=…``), in queue order."""
+    _check_format(fmt)
+    user = request.user
+    organisation, tab, filters, queryset = queue_selection(request)
+    queryset = queryset.queue_order()
+    today = timezone.localdate()
     clear = exports.may_export_numbers_in_clear(user)
     if clear:
         # Logged before the first row leaves, with the number of people, so that an interrupted download counts too.

@@ -2,17 +2,16 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cafcases.letters.services import letter_batch_create, letter_batch_run
 from cafcases.models import Case, LetterBatch, OrganisationKind
-from cafcases.views.exports import may_export
-from cafcases.views.queue import TABS, QueueFilterForm, queue_organisation, tab_queryset
+from cafcases.views.exports import queue_selection
+from cafcases.views.queue import TABS
 
 # How often (seconds) a batch's page reloads itself while the batch runs: an HTTP Refresh header, no script.
 REFRESH_SECONDS = 3
@@ -57,20 +56,10 @@ def case_letter(request, pk):
 @require_POST
 def queue_letters(request):
     """Letters to every case of the queue's tab and filters (the query string), as for the exports."""
-    user = request.user
-    if not may_export(user):
-        raise PermissionDenied
-    organisation = queue_organisation(request)
-    if organisation is None:
-        raise Http404
+    organisation, tab, filters, cases = queue_selection(request)
     if organisation.kind != OrganisationKind.CAF:
         messages.error(request, _("Les courriers partent de la CAF du dossier : choisissez une CAF."))
         return redirect("queue")
-    tab = request.GET.get("onglet", "a-prendre")
-    if tab not in TABS:
-        tab = "a-prendre"
-    filters = QueueFilterForm(request.GET or None, organisation=organisation, show_agents=True)
-    cases = filters.apply(tab_queryset(tab, user=user, organisation=organisation, today=timezone.localdate()))
     batch = _start(
         request,
         caisse=organisation,
