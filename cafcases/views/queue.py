@@ -17,9 +17,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from cafcases.forms.casework import SearchForm
+from cafcases.forms.widgets import FastSelect
 from cafcases.models import Case, CaseStatus, Country, Organisation, Person, PriorityBand, Track, User
 from cafcases.services.queue import case_bulk_assign, case_take_next
 from cafcases.stats import definitions as dashboard
+
+from .queue_rows import render_rows
 
 PAGE_SIZE = 50
 SEARCH_LIMIT = 50
@@ -51,32 +54,36 @@ def tab_queryset(tab, *, user, organisation, today):
 
 
 class QueueFilterForm(forms.Form):
-    statut = forms.ChoiceField(label=gettext_lazy("Étape"), required=False)
-    pays = forms.ModelChoiceField(
-        label=gettext_lazy("Pays de naissance"), required=False, queryset=Country.objects.none(), to_field_name="code"
+    statut = forms.ChoiceField(label=gettext_lazy("Étape"), required=False, widget=FastSelect)
+    pays = forms.ChoiceField(label=gettext_lazy("Pays de naissance"), required=False, widget=FastSelect)
+    priorite = forms.ChoiceField(label=gettext_lazy("Priorité"), required=False, widget=FastSelect)
+    parcours = forms.ChoiceField(label=gettext_lazy("Parcours"), required=False, widget=FastSelect)
+    agent = forms.ModelChoiceField(
+        label=gettext_lazy("Agent"), required=False, queryset=User.objects.none(), widget=FastSelect
     )
-    priorite = forms.ChoiceField(label=gettext_lazy("Priorité"), required=False)
-    parcours = forms.ChoiceField(label=gettext_lazy("Parcours"), required=False)
-    agent = forms.ModelChoiceField(label=gettext_lazy("Agent"), required=False, queryset=User.objects.none())
     # The dashboard's case sets (cafcases/stats/definitions.py): each of its numbers links here with one of them.
     anciennete = forms.ChoiceField(
         label=gettext_lazy("Ancienneté à l'étape"),
         required=False,
+        widget=FastSelect,
         choices=[("", gettext_lazy("Toutes"))] + [(bucket.slug, bucket.label) for bucket in dashboard.AGE_BUCKETS],
     )
     echeance = forms.ChoiceField(
         label=gettext_lazy("Échéance"),
         required=False,
+        widget=FastSelect,
         choices=[("", gettext_lazy("Toutes"))] + [*dashboard.DEADLINES.items()],
     )
     demande = forms.ChoiceField(
         label=gettext_lazy("Certification"),
         required=False,
+        widget=FastSelect,
         choices=[("", gettext_lazy("Toutes"))] + [*dashboard.REQUESTS.items()],
     )
     jalon = forms.ChoiceField(
         label=gettext_lazy("Étape franchie"),
         required=False,
+        widget=FastSelect,
         choices=[("", gettext_lazy("Toutes"))] + [*dashboard.MILESTONES.items()],
         help_text=gettext_lazy("La semaine choisie, sinon les 26 dernières semaines."),
     )
@@ -92,8 +99,9 @@ class QueueFilterForm(forms.Form):
         self.fields["statut"].choices = everything + list(CaseStatus.choices)
         self.fields["priorite"].choices = everything + list(PriorityBand.choices)
         self.fields["parcours"].choices = [("", gettext_lazy("Tous"))] + list(Track.choices)
-        self.fields["pays"].queryset = Country.objects.order_by("name")
-        self.fields["pays"].empty_label = gettext_lazy("Tous")
+        # Codes and names only: 229 Country instances on every queue page cost more than the query.
+        countries = Country.objects.order_by("name").values_list("code", "name")
+        self.fields["pays"].choices = [("", gettext_lazy("Tous")), *countries]
         if show_agents:
             self.fields["agent"].queryset = User.objects.filter(organisation=organisation, is_active=True).order_by(
                 "last_name", "first_name"
@@ -109,7 +117,7 @@ class QueueFilterForm(forms.Form):
         if data["statut"]:
             queryset = queryset.filter(status=data["statut"])
         if data["pays"]:
-            queryset = queryset.filter(person__birth_country=data["pays"])
+            queryset = queryset.filter(person__birth_country_id=data["pays"])
         if data["priorite"]:
             queryset = queryset.in_priority_band(data["priorite"])
         if data["parcours"]:
@@ -183,6 +191,7 @@ def queue(request):
     if has_next:
         query["apres"] = cursor_of(cases[-1])
         next_url = f"{reverse('queue')}?{query.urlencode()}"
+    can_bulk_assign = show_agents and tab != "termines"
     tab_params = {"caisse": organisation.code} if organisation != user.organisation else {}
     tabs = [
         {
@@ -206,7 +215,8 @@ def queue(request):
         "next_url": next_url,
         "first_url": f"{reverse('queue')}?{query.urlencode()}" if cursor else None,
         "today": today,
-        "can_bulk_assign": show_agents and tab != "termines",
+        "rows": render_rows(cases, today=today, can_bulk_assign=can_bulk_assign),
+        "can_bulk_assign": can_bulk_assign,
         "colleagues": User.objects.filter(organisation=organisation, is_active=True).order_by("last_name")
         if show_agents
         else [],
