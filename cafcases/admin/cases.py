@@ -9,6 +9,7 @@ change page and from the changelist's actions (``case_moves.py``).
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.db.models import F
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -125,6 +126,8 @@ class CaseAdmin(HistoryAdminMixin, ServiceFormsMixin, CaseMovesMixin, BigTableAd
         "cpam_code",
     ]
     list_display_links = ["number", "person_name"]
+    # The queue's order (most urgent first), which an index per caisse serves (case_caf_queue_order).
+    ordering = ["-priority", F("next_deadline").asc(nulls_last=True), "id"]
     list_select_related = ["person", "assigned_to", "caf", "cpam"]
     list_filter = [
         "status",
