@@ -14,11 +14,13 @@ SEQ_SCAN_CHECK_FROM = 100_000
 
 PAGES = {
     "health": "/sante/ (baseline, no query)",
+    "floor": "password form /mot-de-passe/ (signed-in floor: session, user, a small form)",
     "queue": "queue /dossiers/",
     "case": "case page /dossiers/<id>/",
     "admin": "admin changelist /admin/cafcases/case/",
     "dashboard": "dashboard /pilotage/",
     "search": "search by number POST /dossiers/recherche/",
+    "take_next_single": "take-next POST /dossiers/prendre/ (1 client: the time of one take)",
     "take_next": "take-next POST /dossiers/prendre/ (8 clients)",
 }
 

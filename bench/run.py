@@ -148,6 +148,8 @@ def measure_scale(scale, context, results, failures):
     search_body = urlencode({"q": context["number"], "csrfmiddlewaretoken": probe.CSRF_TOKEN})
     pages = {
         "health": ("GET", "/sante/", None),
+        # What any signed-in page costs before its own work: the floor under the queue's ratio to /sante/.
+        "floor": ("GET", "/mot-de-passe/", None),
         "queue": ("GET", "/dossiers/", None),
         "case": ("GET", f"/dossiers/{context['case']}/", None),
         "admin": ("GET", "/admin/cafcases/case/", None),
@@ -192,6 +194,23 @@ def measure_scale(scale, context, results, failures):
         log(f"{name}: p50 {figures['p50_ms']:.1f} ms, p95 {figures['p95_ms']:.1f} ms ({figures['requests']} requests)")
         if figures["errors"]:
             failures.append(f"{name} had {figures['errors']} errors at {scale:,} cases")
+    # One client: the time of a take itself, without waiting behind the others (8 clients share 2 CPUs).
+    figures, _taken = run_wrk(
+        url,
+        "/dossiers/prendre/",
+        sessions=context["agent_sessions"][:1],
+        csrf=probe.CSRF_TOKEN,
+        method="POST",
+        seconds=max(seconds * 3, 30),
+        connections=1,
+        limit=TAKES_PER_CLIENT,
+        capture=True,
+        expect=302,
+    )
+    http["take_next_single"] = figures
+    log(f"take-next, one client: p50 {figures['p50_ms']:.1f} ms, p95 {figures['p95_ms']:.1f} ms")
+    if figures["errors"]:
+        failures.append(f"take-next (one client) had {figures['errors']} errors at {scale:,} cases")
     since = datetime.datetime.now(datetime.UTC)
     figures, taken = run_wrk(
         url,
