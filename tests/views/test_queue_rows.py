@@ -1,12 +1,13 @@
 """The queue's rows and filters are written in Python for speed: they must give the HTML the templates gave."""
 
 import datetime
+from pathlib import Path
 
 import pytest
 from django import forms
 from django.template import Context, Template
 from django.test import SimpleTestCase
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from cafcases.forms.widgets import FastSelect
 from cafcases.models import Case, CaseStatus, Person
@@ -15,20 +16,8 @@ from tests.views.helpers import open_case, overdue_nia_date
 
 html = SimpleTestCase()
 
-# The row template the queue used before cafcases.views.queue_rows (templates/cases/queue.html, 2026-11).
-TEMPLATE_ROWS = Template(
-    """{% load i18n %}{% for case in cases %}
-<tr>
-  {% if can_bulk_assign %}<td><input type="checkbox" name="dossiers" value="{{ case.pk }}" id="sel-{{ case.pk }}" aria-label="{% blocktranslate with id=case.pk %}Sélectionner le dossier n° {{ id }}{% endblocktranslate %}"></td>{% endif %}
-  <td><span class="badge badge--{{ case.priority_band }}">{{ case.priority }}</span></td>
-  <td><a href="{% url 'case_detail' case.pk %}">{{ case.person.display_name }}</a><br><span class="muted small">{% translate "n°" %} {{ case.pk }} · {{ case.person.birth_date_display }}</span></td>
-  <td>{{ case.person.birth_country|default:_("France") }}</td>
-  <td>{{ case.get_status_display }}</td>
-  <td>{% if case.next_deadline %}{% if case.next_deadline < today %}<strong class="overdue">{{ case.next_deadline|date:"d/m/Y" }} · {% translate "dépassée" %}</strong>{% else %}{{ case.next_deadline|date:"d/m/Y" }}{% endif %}{% else %}<span class="muted">—</span>{% endif %}</td>
-  <td>{% if case.assigned_to %}{{ case.assigned_to.get_full_name|default:case.assigned_to.username }}{% else %}<span class="muted">{% translate "Non attribué" %}</span>{% endif %}</td>
-  <td>{{ case.opened_at|date:"d/m/Y" }}</td>
-</tr>{% endfor %}"""
-)
+# The rows of templates/cases/queue.html before cafcases.views.queue_rows replaced them.
+TEMPLATE_ROWS = Template((Path(__file__).parent / "queue_rows_before.html").read_text())
 
 
 @pytest.fixture
@@ -43,6 +32,7 @@ def varied_cases(world):
         open_case(w.caf, assigned_to=w.caf_agent2),
         open_case(w.caf, CaseStatus.DOCUMENTS_REQUESTED),
     ]
+    Person.objects.filter(pk=made[1].person_id).update(birth_country=None)  # shown as France
     return list(
         Case.objects.filter(pk__in=[case.pk for case in made]).select_related("person__birth_country", "assigned_to")
     )
@@ -51,11 +41,10 @@ def varied_cases(world):
 @pytest.mark.parametrize("can_bulk_assign", [True, False])
 @pytest.mark.parametrize("language", ["fr", "en"])
 def test_rows_are_the_html_of_the_template_they_replace(varied_cases, can_bulk_assign, language, settings):
-    from django.utils import translation
-
     today = timezone.localdate()
     assert any(case.next_deadline and case.next_deadline < today for case in varied_cases)
     assert any(case.next_deadline is None for case in varied_cases)
+    assert any(case.person.birth_country is None for case in varied_cases)
     with translation.override(language):
         expected = TEMPLATE_ROWS.render(
             Context({"cases": varied_cases, "today": today, "can_bulk_assign": can_bulk_assign})
