@@ -63,6 +63,9 @@ ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 ASGI_APPLICATION = "config.asgi.application"
 
+# Form and widget templates through Jinja2 where Django ships them (cafcases/forms/renderers.py).
+FORM_RENDERER = "cafcases.forms.renderers.FastFormRenderer"
+
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
