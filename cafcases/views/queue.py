@@ -5,7 +5,8 @@ import datetime
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import EmptyResultSet, PermissionDenied
+from django.db import connection
 from django.db.models import Prefetch
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -132,10 +133,25 @@ class QueueFilterForm(forms.Form):
         return self.is_valid() and any(self.cleaned_data.values())
 
 
-def capped_count(queryset):
-    """The number of rows, or "1 000+" from TAB_COUNT_LIMIT on (COUNT over a LIMIT subquery: bounded work)."""
-    count = queryset.order_by()[:TAB_COUNT_LIMIT].count()
-    return f"{number_format(TAB_COUNT_LIMIT, force_grouping=True)}+" if count >= TAB_COUNT_LIMIT else count
+def capped_counts(querysets):
+    """The number of rows of each queryset, or "1 000+" from TAB_COUNT_LIMIT on: one statement of
+    ``(SELECT COUNT(*) FROM (… LIMIT 1000))`` subqueries (bounded work, one round trip for all the tabs)."""
+    parts, params = [], []
+    for queryset in querysets:
+        try:
+            sql, part_params = queryset.order_by().values("pk")[:TAB_COUNT_LIMIT].query.sql_with_params()
+        except EmptyResultSet:  # queryset.none()
+            parts.append("0")
+            continue
+        parts.append(f"(SELECT COUNT(*) FROM ({sql}) capped_{len(parts)})")
+        params += part_params
+    if not parts:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(parts)}", params)
+        counts = cursor.fetchone()
+    more = f"{number_format(TAB_COUNT_LIMIT, force_grouping=True)}+"
+    return [more if count >= TAB_COUNT_LIMIT else count for count in counts]
 
 
 def parse_cursor(raw):
@@ -193,15 +209,16 @@ def queue(request):
         next_url = f"{reverse('queue')}?{query.urlencode()}"
     can_bulk_assign = show_agents and tab != "termines"
     tab_params = {"caisse": organisation.code} if organisation != user.organisation else {}
+    counts = capped_counts(tab_queryset(slug, user=user, organisation=organisation, today=today) for slug in TABS)
     tabs = [
         {
             "slug": slug,
             "label": label,
-            "count": capped_count(tab_queryset(slug, user=user, organisation=organisation, today=today)),
+            "count": tab_count,
             "url": f"{reverse('queue')}?{urlencode({**tab_params, 'onglet': slug})}",
             "active": slug == tab,
         }
-        for slug, label in TABS.items()
+        for (slug, label), tab_count in zip(TABS.items(), counts, strict=True)
     ]
     context = {
         "organisation": organisation,

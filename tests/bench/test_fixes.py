@@ -3,8 +3,10 @@
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from cafcases.models import Case, CaseEvent, EventKind
+from cafcases.services import case_assign
 from cafcases.services.queue import case_take_next
 from cafcases.views import queue as queue_views
 from tests.factories import CaseFactory, OrganisationFactory, UserFactory
@@ -27,6 +29,21 @@ def test_tab_counts_are_exact_below_the_limit_and_capped_from_it(client, monkeyp
     assert counts["a-prendre"] == "3+" and counts["termines"] == 0
     assert response.context["count"] == 3  # the open tab's own total stays exact
     assert '<span class="count">3+</span>' in response.content.decode()
+
+
+def test_every_tab_is_counted_in_one_statement_with_the_tab_s_own_count():
+    caf = OrganisationFactory()
+    agent = UserFactory(organisation=caf)
+    for _ in range(4):
+        CaseFactory(caf=caf)
+    case_assign(case=CaseFactory(caf=caf), agent=agent, by=None)
+    today = timezone.localdate()
+    querysets = [queue_views.tab_queryset(slug, user=agent, organisation=caf, today=today) for slug in queue_views.TABS]
+    with CaptureQueriesContext(connection) as captured:
+        counts = queue_views.capped_counts([*querysets, Case.objects.none()])
+    assert len(captured.captured_queries) == 1
+    assert counts == [queryset.count() for queryset in querysets] + [0]
+    assert counts[list(queue_views.TABS).index("tous")] == 5
 
 
 def test_take_next_assigns_and_records_without_touching_the_clocks():
