@@ -253,11 +253,21 @@ class Case(models.Model):
                 name="case_assigned_open",
                 condition=~models.Q(status=CaseStatus.CLOSED),
             ),
+            # Open cases by deadline; the side last, so that "En retard" (overdue cases on the caisse's side) is read
+            # from the index alone: 5 ms -> 0.4 ms at 1,000,000 cases (docs/PERFORMANCE.md).
             models.Index(
-                "caf", "next_deadline", name="case_caf_deadline", condition=~models.Q(status=CaseStatus.CLOSED)
+                "caf",
+                "next_deadline",
+                "side",
+                name="case_caf_deadline_side",
+                condition=~models.Q(status=CaseStatus.CLOSED),
             ),
             models.Index(
-                "cpam", "next_deadline", name="case_cpam_deadline", condition=~models.Q(status=CaseStatus.CLOSED)
+                "cpam",
+                "next_deadline",
+                "side",
+                name="case_cpam_deadline_side",
+                condition=~models.Q(status=CaseStatus.CLOSED),
             ),
             models.Index("caf", "status", name="case_caf_status"),
             models.Index("cpam", "status", name="case_cpam_status"),
