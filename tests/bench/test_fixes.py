@@ -31,6 +31,22 @@ def test_tab_counts_are_exact_below_the_limit_and_capped_from_it(client, monkeyp
     assert '<span class="count">3+</span>' in response.content.decode()
 
 
+def test_the_caption_counts_exactly_up_to_its_limit_then_says_more_than(client, monkeypatch):
+    caf = OrganisationFactory()
+    agent = UserFactory(organisation=caf)
+    for _ in range(3):
+        CaseFactory(caf=caf)
+    client.force_login(agent)
+    monkeypatch.setattr(queue_views, "CAPTION_COUNT_LIMIT", 3)
+    response = client.get("/dossiers/")
+    assert response.context["count"] == 3 and not response.context["count_is_capped"]
+    assert "À prendre : 3 dossiers" in response.content.decode()
+    monkeypatch.setattr(queue_views, "CAPTION_COUNT_LIMIT", 2)
+    response = client.get("/dossiers/")
+    assert response.context["count_is_capped"]
+    assert "À prendre : plus de 2 dossiers" in response.content.decode()
+
+
 def test_every_tab_is_counted_in_one_statement_with_the_tab_s_own_count():
     caf = OrganisationFactory()
     agent = UserFactory(organisation=caf)
