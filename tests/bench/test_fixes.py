@@ -14,12 +14,19 @@ from tests.factories import CaseFactory, OrganisationFactory, UserFactory
 pytestmark = pytest.mark.django_db
 
 
-def test_tab_counts_are_exact_below_the_limit_and_capped_from_it(client, monkeypatch):
+@pytest.fixture
+def agent_with_three_cases(client):
+    """The test client signed in as an agent of a CAF with three cases to take."""
     caf = OrganisationFactory()
     agent = UserFactory(organisation=caf)
     for _ in range(3):
         CaseFactory(caf=caf)
     client.force_login(agent)
+    return client
+
+
+def test_tab_counts_are_exact_below_the_limit_and_capped_from_it(agent_with_three_cases, monkeypatch):
+    client = agent_with_three_cases
     monkeypatch.setattr(queue_views, "TAB_COUNT_LIMIT", 5)
     counts = {tab["slug"]: tab["count"] for tab in client.get("/dossiers/").context["tabs"]}
     assert counts["a-prendre"] == 3 and counts["tous"] == 3
@@ -31,12 +38,8 @@ def test_tab_counts_are_exact_below_the_limit_and_capped_from_it(client, monkeyp
     assert '<span class="count">3+</span>' in response.content.decode()
 
 
-def test_the_caption_counts_exactly_up_to_its_limit_then_says_more_than(client, monkeypatch):
-    caf = OrganisationFactory()
-    agent = UserFactory(organisation=caf)
-    for _ in range(3):
-        CaseFactory(caf=caf)
-    client.force_login(agent)
+def test_the_caption_counts_exactly_up_to_its_limit_then_says_more_than(agent_with_three_cases, monkeypatch):
+    client = agent_with_three_cases
     monkeypatch.setattr(queue_views, "CAPTION_COUNT_LIMIT", 3)
     response = client.get("/dossiers/")
     assert response.context["count"] == 3 and not response.context["count_is_capped"]
