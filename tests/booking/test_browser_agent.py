@@ -10,18 +10,11 @@ from playwright.sync_api import expect
 from cafcases.booking.models import AppointmentStatus
 from tests.booking.browser import SHOTS, assert_accessible
 from tests.booking.factories import make_appointment, make_motif, make_site
-from tests.factories import DEMO_PASSWORD, OrganisationFactory, UserFactory
+from tests.browser.helpers import sign_in
+from tests.factories import OrganisationFactory, UserFactory
 from tests.views.helpers import ensure_reference_data, open_case
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("static_root_for_the_live_server")]
-
-
-def sign_in(page, base_url, username):
-    page.goto(f"{base_url}/connexion/")
-    page.get_by_label("Nom d’utilisateur").fill(username)
-    page.get_by_label("Mot de passe").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    expect(page).to_have_url(re.compile(r"/dossiers/$"))
 
 
 def test_an_agent_books_from_the_case_then_records_a_no_show(live_server, page, transactional_db):

@@ -3,29 +3,13 @@
 import re
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from cafcases.models import CaseStatus
-from tests.factories import DEMO_PASSWORD
+from tests.browser.helpers import assert_accessible, sign_in
 from tests.views.helpers import fresh, make_world, open_case
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("reference_data")]
-
-
-def assert_accessible(page):
-    violations = Axe().run(page).response["violations"]
-    serious = [(v["id"], v["impact"], [node["target"] for node in v["nodes"]]) for v in violations]
-    serious = [violation for violation in serious if violation[1] in ("serious", "critical")]
-    assert serious == [], serious
-
-
-def sign_in(page, base_url, username):
-    page.goto(f"{base_url}/connexion/")
-    page.get_by_label("Nom d’utilisateur").fill(username)
-    page.get_by_label("Mot de passe").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    expect(page).to_have_url(re.compile(r"/dossiers/$"))
 
 
 def test_take_the_next_case_and_issue_the_waiting_number(live_server, page, shots):

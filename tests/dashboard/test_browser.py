@@ -6,6 +6,7 @@ import pytest
 import time_machine
 from django.test import Client
 
+from tests.browser.helpers import serious_violations
 from tests.dashboard.story import FROZEN_AT, build_story
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -20,17 +21,6 @@ def log_in(page, live_server, user):
     page.context.add_cookies(
         [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
     )
-
-
-def serious_violations(page):
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(page)
-    return [
-        (violation["id"], violation["impact"], [node["target"] for node in violation["nodes"]])
-        for violation in results.response["violations"]
-        if violation["impact"] in ("serious", "critical")
-    ]
 
 
 def test_the_dashboard_has_no_serious_accessibility_violation(live_server, page):
