@@ -25,7 +25,8 @@ CELL = st.one_of(
 )
 
 
-def check(outcome):
+def assert_row_or_problems(outcome):
+    """A valid PersonRow without problems, or no row and at least one problem naming a column and a reason."""
     row, problems = outcome
     if row is None:
         assert problems and all(isinstance(problem, Problem) for problem in problems)
@@ -38,14 +39,14 @@ def check(outcome):
 @FUZZ
 @given(st.lists(CELL, max_size=len(COLUMNS) + 3))
 def test_any_row_is_a_person_or_its_problems(cells):
-    check(PARSER.parse(2, cells))
+    assert_row_or_problems(PARSER.parse(2, cells))
 
 
 @FUZZ
 @given(st.one_of(near_numbers(), valid_numbers().map(lambda number: number.formatted)))
 def test_a_problem_on_the_nia_never_quotes_it(nia):
     cells = ["1234567", "Diallo", "", "Awa", "F", "15/06/1990", "99352", nia, "", "", "", "", "", ""]
-    row, problems = check(PARSER.parse(2, cells))
+    row, problems = assert_row_or_problems(PARSER.parse(2, cells))
     for problem in problems:
         assert not echoes(problem.reason, nia), problem
 
@@ -54,7 +55,7 @@ def test_a_problem_on_the_nia_never_quotes_it(nia):
 @given(st.dictionaries(st.sampled_from(REQUIRED_COLUMNS), hostile_text(max_size=40)))
 def test_required_columns_filled_with_anything(values):
     cells = [values.get(name, "") for name in COLUMNS]
-    check(PARSER.parse(7, cells))
+    assert_row_or_problems(PARSER.parse(7, cells))
 
 
 @FUZZ
@@ -74,4 +75,4 @@ def test_a_file_reads_or_is_refused_whole(data):
         assert error.message
     else:
         for _line, cells in table.rows:
-            check(PARSER.parse(2, cells))
+            assert_row_or_problems(PARSER.parse(2, cells))
