@@ -172,9 +172,20 @@ class SocialNumber:
 
     def __post_init__(self) -> None:
         # Direct construction (e.g. from a stored value) is validated too, so that no instance holds an invalid number.
-        value = self.value
-        if _canonical(value) != value:
+        if _canonical(self.value) != self.value:
             raise ValueError("SocialNumber expects the canonical 15-character value: use parse_number().")
+        self._decode()
+
+    @classmethod
+    def _of_canonical(cls, value: str) -> "SocialNumber":
+        """The instance of a value ``_canonical()`` has just returned, without validating it a second time."""
+        number = object.__new__(cls)
+        object.__setattr__(number, "value", value)
+        number._decode()
+        return number
+
+    def _decode(self) -> None:
+        value = self.value
         month = int(value[3:5])
         department, commune = _split_place(value)
         parts = {
@@ -206,7 +217,7 @@ def parse_number(value: str) -> SocialNumber:
     """Validate a 15-character number or a 13-character body (separators and lower-case 2a/2b allowed)."""
     if not isinstance(value, str):
         raise TypeError("parse_number expects a str.")
-    return SocialNumber(_canonical(normalise_input(value)))
+    return SocialNumber._of_canonical(_canonical(normalise_input(value)))
 
 
 def build_number(

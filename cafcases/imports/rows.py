@@ -6,7 +6,6 @@ columns (sex and birth date against the NIA) run only when both columns are vali
 
 import datetime
 import functools
-from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -90,29 +89,6 @@ def search_keys(birth_name, usage_name, first_names):
     birth_name_key, first_names_key = _folded(birth_name), _folded(first_names)
     search_text = " " + " ".join(key for key in (birth_name_key, _folded(usage_name), first_names_key) if key)
     return birth_name_key, first_names_key, search_text
-
-
-class NiaParts(NamedTuple):
-    value: str
-    is_provisional: bool
-    sex: str
-    birth_year: str
-    birth_month: int | None
-
-
-def parse_nia(value):
-    """What the import needs of a number, validated once: ``parse_number`` validates twice (once more in
-    ``SocialNumber.__post_init__``), which is a sixth of the validation time of a file of 68,000 rows. The decoding
-    follows ``SocialNumber``; tests/imports/test_fields.py compares both."""
-    canonical = identifiers._canonical(identifiers.normalise_input(value))
-    month = int(canonical[3:5])
-    return NiaParts(
-        value=canonical,
-        is_provisional=canonical[0] in identifiers._PROVISIONAL_DIGITS,
-        sex=identifiers._SEX_BY_DIGIT[canonical[0]],
-        birth_year=canonical[1:3],
-        birth_month=month if month <= 12 else month - 30 if 31 <= month <= 42 else None,
-    )
 
 
 class CountryTable:
@@ -241,7 +217,7 @@ class PersonRowParser:
     def _check_nia(value, sex, birth, problem):
         """The canonical NIA, after checking that it is one and that it agrees with the sex and the birth date."""
         try:
-            number = parse_nia(value)
+            number = identifiers.parse_number(value)
         except ValidationError as error:
             problem("nia", error.messages[0])
             return None

@@ -156,36 +156,6 @@ def test_countries_by_insee_or_iso_code_the_state_first():
     assert countries.lookup("99999") is None and countries.lookup("XX") is None and countries.lookup("E") is None
 
 
-NUMBER_SHAPES = st.builds(
-    lambda digits, place: digits[0] + digits[1:5] + place + digits[5:],
-    st.text(alphabet="0123456789", min_size=10, max_size=10).map(lambda d: d[0] + d[1:]),
-    st.sampled_from(["99", "2A", "2b", "33", "97", "00"]),
-)
-
-
-@settings(max_examples=300, deadline=None)
-@given(number=st.one_of(NUMBER_SHAPES, st.text(alphabet="0123456789 78", min_size=11, max_size=17)))
-def test_parse_nia_agrees_with_parse_number(number):
-    from cafcases.identifiers import parse_number
-    from cafcases.imports.rows import parse_nia
-
-    try:
-        expected = parse_number(number)
-    except ValidationError as error:
-        with pytest.raises(ValidationError) as raised:
-            parse_nia(number)
-        assert raised.value.messages == error.messages
-        return
-    parts = parse_nia(number)
-    assert (parts.value, parts.is_provisional, parts.sex, parts.birth_year, parts.birth_month) == (
-        expected.value,
-        expected.is_provisional,
-        expected.sex,
-        expected.birth_year,
-        expected.birth_month,
-    )
-
-
 @given(birth_name=st.text(max_size=30), usage_name=st.text(max_size=30), first_names=st.text(max_size=30))
 @settings(max_examples=300, deadline=None)
 def test_search_keys_agree_with_the_model(birth_name, usage_name, first_names):
