@@ -8,7 +8,7 @@ from django.utils import timezone
 from cafcases import exports
 from cafcases.stats import tables
 from cafcases.views.dashboard import dashboard_scope
-from cafcases.views.queue import TABS, QueueFilterForm, queue_organisation, tab_queryset
+from cafcases.views.queue import TABS, QueueFilterForm, queue_organisation, queue_tab, tab_queryset
 
 FORMATS = ("csv", "xlsx")
 
@@ -30,9 +30,7 @@ def queue_selection(request):
     organisation = queue_organisation(request)
     if organisation is None:
         raise Http404
-    tab = request.GET.get("onglet", "a-prendre")
-    if tab not in TABS:
-        tab = "a-prendre"
+    tab = queue_tab(request)
     filters = QueueFilterForm(request.GET or None, organisation=organisation, show_agents=True)
     cases = tab_queryset(tab, user=request.user, organisation=organisation, today=timezone.localdate())
     return organisation, tab, filters, filters.apply(cases)

@@ -171,6 +171,12 @@ def cursor_of(case):
     return f"{case.priority}.{deadline}.{case.pk}"
 
 
+def queue_tab(request):
+    """The tab asked for in the query string (``onglet``), "À prendre" when it names none."""
+    tab = request.GET.get("onglet", "a-prendre")
+    return tab if tab in TABS else "a-prendre"
+
+
 def queue_organisation(request):
     """The caisse whose queue is shown: the user's own; a national admin picks one (the first CAF by default)."""
     user = request.user
@@ -188,9 +194,7 @@ def queue(request):
     if organisation is None:
         messages.info(request, _("Aucune caisse n'est encore enregistrée."))
         return render(request, "cases/queue.html", {"tabs": [], "cases": [], "organisation": None})
-    tab = request.GET.get("onglet", "a-prendre")
-    if tab not in TABS:
-        tab = "a-prendre"
+    tab = queue_tab(request)
     today = timezone.localdate()
     user = request.user
     show_agents = user.is_supervisor or user.is_national_admin or user.is_superuser
