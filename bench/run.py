@@ -194,36 +194,30 @@ def measure_scale(scale, context, results, failures):
         log(f"{name}: p50 {figures['p50_ms']:.1f} ms, p95 {figures['p95_ms']:.1f} ms ({figures['requests']} requests)")
         if figures["errors"]:
             failures.append(f"{name} had {figures['errors']} errors at {scale:,} cases")
+
+    def take_next(clients):
+        """wrk pressing "Prendre le suivant" from this many agents' sessions at once, TAKES_PER_CLIENT times each."""
+        return run_wrk(
+            url,
+            "/dossiers/prendre/",
+            sessions=context["agent_sessions"][:clients],
+            csrf=probe.CSRF_TOKEN,
+            method="POST",
+            seconds=max(seconds * 3, 30),
+            connections=clients,
+            limit=TAKES_PER_CLIENT,
+            capture=True,
+            expect=302,
+        )
+
     # One client: the time of a take itself, without waiting behind the others (8 clients share 2 CPUs).
-    figures, _taken = run_wrk(
-        url,
-        "/dossiers/prendre/",
-        sessions=context["agent_sessions"][:1],
-        csrf=probe.CSRF_TOKEN,
-        method="POST",
-        seconds=max(seconds * 3, 30),
-        connections=1,
-        limit=TAKES_PER_CLIENT,
-        capture=True,
-        expect=302,
-    )
+    figures, _taken = take_next(1)
     http["take_next_single"] = figures
     log(f"take-next, one client: p50 {figures['p50_ms']:.1f} ms, p95 {figures['p95_ms']:.1f} ms")
     if figures["errors"]:
         failures.append(f"take-next (one client) had {figures['errors']} errors at {scale:,} cases")
     since = datetime.datetime.now(datetime.UTC)
-    figures, taken = run_wrk(
-        url,
-        "/dossiers/prendre/",
-        sessions=context["agent_sessions"],
-        csrf=probe.CSRF_TOKEN,
-        method="POST",
-        seconds=max(seconds * 3, 30),
-        connections=TAKE_CLIENTS,
-        limit=TAKES_PER_CLIENT,
-        capture=True,
-        expect=302,
-    )
+    figures, taken = take_next(TAKE_CLIENTS)
     figures.update(take_next_duplicates(context["agents"], since, taken))
     http["take_next"] = figures
     log(
